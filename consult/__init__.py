@@ -1,0 +1,140 @@
+"""consult — a participatory consultation platform for stakeholder forums.
+
+``create_app`` is the application factory. Flask is imported inside it, so importing
+``consult.themes`` (the pure analysis engine) never loads Flask.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+
+def create_app(config=None, overrides: dict | None = None):
+    """Build the Flask application.
+
+    Args:
+        config: a config class, or its name (``"development"``, ``"testing"``,
+            ``"production"``); ``None`` takes the name from ``CONSULT_CONFIG`` (default
+            ``development``). A mapping here is taken as ``overrides`` on that default.
+        overrides: settings applied on top of the class, before any extension reads them.
+
+    Returns:
+        The configured :class:`flask.Flask` app.
+
+    Raises:
+        RuntimeError: production settings are unsafe (see ``ProductionConfig.check``).
+    """
+    import os
+    from pathlib import Path
+
+    from flask import Flask
+
+    from config import CONFIGS, ProductionConfig
+
+    root = Path(__file__).resolve().parent.parent
+    overrides = dict(overrides or {})
+    if config is None or isinstance(config, dict):
+        overrides = {**(config or {}), **overrides}
+        config = os.environ.get("CONSULT_CONFIG", "development")
+    if isinstance(config, str):
+        config = CONFIGS[config]
+    if config is ProductionConfig:
+        ProductionConfig.check()
+
+    app = Flask(
+        __name__,
+        instance_path=overrides.get("INSTANCE_PATH", config.INSTANCE_PATH),
+        template_folder=str(root / "templates"),
+        static_folder=str(root / "static"),
+    )
+    app.config.from_object(config)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+    register_jinja(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app) -> None:
+    """Bind every extension of ``consult.extensions`` to ``app``."""
+    from pathlib import Path
+
+    from .common import i18n, mail as mail_setup, visitors
+    from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _sqlite_pragmas(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    mail.init_app(app)
+    mail_setup.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    i18n.init_app(app)
+    visitors.init_app(app)
+
+    from .accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    # Import every model so the metadata is complete (migrations, relationships by name).
+    from . import models  # noqa: F401
+
+
+def _sqlite_pragmas(app) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from .extensions import db
+
+    with app.app_context():
+        engine: Engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def register_blueprints(app) -> None:
+    """Register each feature's blueprint."""
+    from .accounts.routes import bp as accounts_bp
+    from .analysis.routes import bp as analysis_bp
+    from .consultations.routes import bp as consultations_bp
+    from .exports.routes import bp as exports_bp
+    from .submissions.routes import bp as submissions_bp
+
+    app.register_blueprint(consultations_bp)
+    app.register_blueprint(submissions_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/auth")
+    app.register_blueprint(analysis_bp, url_prefix="/staff")
+    app.register_blueprint(exports_bp, url_prefix="/staff")
+
+
+def register_jinja(app) -> None:
+    """Template filters and globals: Markdown, dates in WIB, labels."""
+    from .common import jinja
+
+    jinja.init_app(app)
+
+
+def register_cli(app) -> None:
+    """Add the ``flask consult …`` command group."""
+    from .cli import consult_cli
+
+    app.cli.add_command(consult_cli)

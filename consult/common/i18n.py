@@ -1,0 +1,54 @@
+"""Interface language: Indonesian by default, English on request.
+
+The choice is made with ``/language/<code>`` (links in the page header) or ``?lang=`` on any URL,
+and kept in the session. The browser's Accept-Language is not consulted: the platform speaks
+Indonesian unless the visitor asks otherwise.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """Flask-Babel locale selector: ``?lang=``, then the session, then ``BABEL_DEFAULT_LOCALE``.
+
+    Outside a request (CLI, jobs) the default locale applies.
+    """
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """``target`` if it is a local path on this site, else ``fallback`` (no open redirects)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@bp.route("/language/<code>")
+def set_language(code: str):
+    """Remember the chosen interface language and go back to where the visitor was."""
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next"), url_for("consultations.list_consultations")))
+
+
+def init_app(app) -> None:
+    """Register the language switch route."""
+    app.register_blueprint(bp)

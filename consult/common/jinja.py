@@ -1,0 +1,37 @@
+"""Template filters and globals."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import request, url_for
+from flask_babel import format_datetime, get_locale
+from markupsafe import Markup
+
+from ..text.markdown import render_markdown
+
+
+def wib(value: datetime | None, fmt: str = "medium") -> str:
+    """Format an aware UTC datetime in the display time zone (WIB by default) and locale."""
+    if value is None:
+        return ""
+    return f"{format_datetime(value, fmt)} WIB" if fmt != "iso" else value.isoformat()
+
+
+def markdown_filter(source: str | None) -> Markup:
+    """Render sanitised Markdown (see :func:`consult.text.markdown.render_markdown`)."""
+    return Markup(render_markdown(source))
+
+
+def url_for_language(code: str) -> str:
+    """Link that switches the interface to ``code`` and comes back to this page."""
+    path = request.full_path if request.query_string else request.path
+    return url_for("i18n.set_language", code=code, next=path)
+
+
+def init_app(app) -> None:
+    """Register filters ``markdown`` and ``wib`` and globals for the layout."""
+    app.jinja_env.filters["markdown"] = markdown_filter
+    app.jinja_env.filters["wib"] = wib
+    app.jinja_env.globals["url_for_language"] = url_for_language
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.jinja_env.add_extension("jinja2.ext.do")

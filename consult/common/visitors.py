@@ -1,0 +1,62 @@
+"""Recognising a visitor without storing who they are.
+
+A visitor is the signed-in account, or else a random device id in a signed cookie. Rate limits
+key on this, never on a bare IP address: a kecamatan hall or a mobile carrier puts many people
+behind one address.
+"""
+from __future__ import annotations
+
+import secrets
+
+from flask import g, request
+from flask_login import current_user
+from flask_limiter.util import get_remote_address
+from itsdangerous import BadSignature, URLSafeSerializer
+
+COOKIE = "consult_device"
+MAX_AGE = 2 * 365 * 24 * 3600
+
+
+def _serializer(app) -> URLSafeSerializer:
+    return URLSafeSerializer(app.config["SECRET_KEY"], salt="consult-device")
+
+
+def device_id() -> str:
+    """This request's device id: from the signed cookie, or a new one set on the response."""
+    if "device_id" not in g:
+        from flask import current_app
+
+        value = None
+        raw = request.cookies.get(COOKIE)
+        if raw:
+            try:
+                value = _serializer(current_app).loads(raw)
+            except BadSignature:
+                value = None
+        if not value:
+            value = secrets.token_urlsafe(16)
+            g.new_device_id = value
+        g.device_id = value
+    return g.device_id
+
+
+def visitor_key() -> str:
+    """Rate-limit key: ``user:<id>``, else ``device:<id>``, else (no cookies) the address."""
+    if current_user and current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    if request.cookies.get(COOKIE) or "device_id" in g:
+        return f"device:{device_id()}"
+    return f"addr:{get_remote_address()}"
+
+
+def init_app(app) -> None:
+    """Set the device cookie on responses to visitors who do not have one yet."""
+
+    @app.after_request
+    def _set_device_cookie(response):
+        value = g.pop("new_device_id", None)
+        if value:
+            response.set_cookie(COOKIE, _serializer(app).dumps(value), max_age=MAX_AGE,
+                                httponly=True, samesite="Lax",
+                                secure=app.config.get("SESSION_COOKIE_SECURE", False))
+        return response
