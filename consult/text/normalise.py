@@ -1,0 +1,28 @@
+"""Normalising user text before it is stored or analysed."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def clean_text(text: str | None) -> str:
+    """Return ``text`` in Unicode NFC with uniform line ends and trimmed spaces.
+
+    Line breaks and paragraph breaks (blank lines) are kept, so offsets into the cleaned text stay
+    meaningful for quotes; runs of spaces collapse to one; the result has no leading or trailing
+    whitespace. ``None`` gives ``""``.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\x00", "")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def is_blank(text: str | None) -> bool:
+    """True when ``text`` is ``None``, empty or only whitespace (of any Unicode kind)."""
+    return not text or not text.strip() or not clean_text(text)

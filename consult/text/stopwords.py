@@ -1,0 +1,33 @@
+"""Stopword lists for Indonesian and English, kept as data files in ``consult/text/data``.
+
+Files hold one lowercase word per line; lines starting with ``#`` are comments.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).with_name("data")
+
+
+@lru_cache(maxsize=None)
+def stopwords(language: str) -> frozenset[str]:
+    """The stopword set for ``language`` (``"id"`` or ``"en"``).
+
+    Raises:
+        ValueError: no list exists for ``language``.
+    """
+    path = DATA_DIR / f"stopwords_{language}.txt"
+    if not path.exists():
+        raise ValueError(f"no stopword list for language {language!r}")
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip().lower()
+        if line and not line.startswith("#"):
+            words.add(line)
+    return frozenset(words)
+
+
+def all_stopwords() -> frozenset[str]:
+    """Indonesian and English stopwords together, for mixed-language text."""
+    return stopwords("id") | stopwords("en")
