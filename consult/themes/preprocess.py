@@ -1,0 +1,123 @@
+"""Bilingual preprocessing: tokens with offsets, stopwords, stems, sentences.
+
+Tokenisation uses NLTK's ``RegexpTokenizer`` (no downloaded data). Indonesian words are stemmed
+with PySastrawi (Nazief–Adriani with the ECS extensions, Asian & Tahaghoghi 2007), English words
+with NLTK's Snowball (Porter2) stemmer. Stems are cached: a consultation repeats a small
+vocabulary many times, and Sastrawi is slow per call.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import RegexpTokenizer
+
+from consult.text.language import guess_language
+from consult.text.stopwords import all_stopwords
+
+# Letters only, allowing inner hyphens and apostrophes (masing-masing, e-learning, don't).
+_tokenizer = RegexpTokenizer(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# A sentence ends at . ! ? … (with closing quotes/brackets) followed by space, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
+
+_english = SnowballStemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _sastrawi():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str, language: str) -> str:
+    """Stem one lowercase word: Snowball English for ``"en"``, Sastrawi otherwise.
+
+    Hyphenated words keep their form, except Indonesian reduplication (``masing-masing`` →
+    stem of ``masing``).
+    """
+    if language == "en":
+        return _english.stem(word)
+    if "-" in word:
+        parts = word.split("-")
+        if len(set(parts)) == 1:
+            return _sastrawi().stem(parts[0]) or parts[0]
+        return word
+    if "'" in word or "’" in word:
+        return _english.stem(word)
+    return _sastrawi().stem(word) or word
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the text: ``surface`` is ``text[start:end]``, ``norm`` its lowercase form."""
+
+    surface: str
+    norm: str
+    stem: str
+    start: int
+    end: int
+    stop: bool
+    sentence: int
+
+
+@dataclass(frozen=True)
+class Processed:
+    """A document after preprocessing: its tokens and its sentence spans ``(start, end)``."""
+
+    language: str
+    tokens: tuple[Token, ...]
+    sentences: tuple[tuple[int, int], ...]
+
+    def content_stems(self) -> list[str]:
+        """Stems of the non-stopword tokens, in order."""
+        return [t.stem for t in self.tokens if not t.stop]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentence spans ``(start, end)`` with no surrounding whitespace."""
+    spans = []
+    pos = 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((pos, match.start()))
+        pos = match.end()
+    spans.append((pos, len(text)))
+    out = []
+    for start, end in spans:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((start, end))
+    return out
+
+
+def preprocess(text: str, language: str | None = None) -> Processed:
+    """Tokenise, mark stopwords and stem ``text``.
+
+    Args:
+        text: the document text.
+        language: ``"id"``, ``"en"``, ``"mixed"``; ``None`` guesses it from function words.
+
+    Returns:
+        A :class:`Processed`; tokens shorter than two letters count as stopwords.
+    """
+    language = language or guess_language(text) or "id"
+    stops = all_stopwords()
+    sentences = sentence_spans(text)
+    tokens = []
+    sentence_index = 0
+    for start, end in _tokenizer.span_tokenize(text):
+        while sentence_index + 1 < len(sentences) and start >= sentences[sentence_index][1]:
+            sentence_index += 1
+        surface = text[start:end]
+        norm = surface.lower().replace("’", "'")
+        is_stop = len(norm) < 2 or norm in stops or norm.split("'")[0] in stops
+        word_language = "en" if language == "en" else "id"
+        tokens.append(Token(surface, norm, norm if is_stop else stem(norm, word_language),
+                            start, end, is_stop, sentence_index))
+    return Processed(language, tuple(tokens), tuple(sentences))

@@ -1,0 +1,82 @@
+"""The engine's input and output: frozen dataclasses with no behaviour beyond small helpers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """One text to analyse.
+
+    Attributes:
+        id: caller's identifier (e.g. a submission reference); unique within one call.
+        text: the text itself; quotes are verbatim substrings of it.
+        stakeholder_type: who wrote it (counted per theme); ``None`` counts as ``"unknown"``.
+        language: ``"id"``, ``"en"`` or ``"mixed"``; ``None`` lets the engine guess.
+        quotable: whether its text may be quoted or surface as a key phrase on its own
+            (see "What counts where"); non-quotable documents are still grouped and counted.
+    """
+
+    id: str
+    text: str
+    stakeholder_type: str | None = None
+    language: str | None = None
+    quotable: bool = True
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim quote: ``text == document.text[start:end]`` (character offsets)."""
+
+    document_id: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A group of documents that share a policy concern.
+
+    Attributes:
+        id: stable within a result (``"t1"`` …), carried over from ``previous`` when the same
+            theme is found again.
+        label: short human-readable name built from the key phrases.
+        key_phrases: the phrases that best distinguish the theme, best first (lowercase).
+        key_phrase_sources: phrase → ids of the theme's documents that contain it; every phrase
+            has at least one quotable source.
+        document_ids: members, most central first.
+        quotes: up to three verbatim quotes from quotable members.
+        by_stakeholder_type: stakeholder type → number of member documents.
+    """
+
+    id: str
+    label: str
+    key_phrases: list[str]
+    key_phrase_sources: dict[str, list[str]]
+    document_ids: list[str]
+    quotes: list[Quote]
+    by_stakeholder_type: dict[str, int]
+
+    @property
+    def size(self) -> int:
+        """Number of member documents."""
+        return len(self.document_ids)
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    """The outcome of :func:`consult.themes.analyse`.
+
+    Attributes:
+        themes: largest first.
+        unassigned: ids of documents that fit no theme (too short, or unlike every theme).
+            Together with the themes' members they cover every input document exactly once.
+        n_documents: number of input documents.
+        diagnostics: facts about the run (chosen number of themes, silhouette, seconds …).
+    """
+
+    themes: list[Theme]
+    unassigned: list[str]
+    n_documents: int
+    diagnostics: dict = field(default_factory=dict)
