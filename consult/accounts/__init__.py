@@ -1,0 +1,1 @@
+"""Accounts: staff users, site-wide admin, per-consultation moderator and drafter roles."""

@@ -1,0 +1,39 @@
+"""``flask consult create-user``."""
+from __future__ import annotations
+
+import click
+
+from ..cli import domain_errors
+from ..consultations.queries import get_by_slug
+from ..extensions import db
+from . import services
+from .models import Role
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "moderator", "drafter"]), required=True,
+              help="admin is site-wide; moderator and drafter need --consultation.")
+@click.option("--consultation", "slugs", multiple=True, metavar="SLUG",
+              help="Consultation the role applies to (repeatable).")
+@click.option("--name", default=None, help="Display name.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Password (asked for when not given; at least 10 characters).")
+@domain_errors
+def create_user(email, role, slugs, name, password):
+    """Create a staff user, or grant a role to an existing one."""
+    if role != "admin" and not slugs:
+        raise click.UsageError("--consultation SLUG is required for moderator and drafter")
+    consultations = [get_by_slug(slug, include_drafts=True) for slug in slugs]
+    user = services.get_by_email(email)
+    created = user is None
+    if created:
+        user = services.create_user(email, password, name=name, is_admin=(role == "admin"))
+    elif role == "admin":
+        user.is_admin = True
+    for consultation in consultations:
+        if role != "admin":
+            services.grant_role(user, consultation, Role(role))
+    db.session.commit()
+    where = f" on {', '.join(slugs)}" if slugs and role != "admin" else ""
+    click.echo(f"{'Created' if created else 'Updated'} {user.email}: {role}{where}")

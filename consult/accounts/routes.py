@@ -1,0 +1,45 @@
+"""Signing in and out."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+
+from ..common.i18n import safe_next
+from ..common.visitors import visitor_key
+from ..extensions import db, limiter
+from . import services
+from .forms import LoginForm
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, key_func=visitor_key, methods=["POST"])
+def login():
+    """Staff sign-in; goes on to ``next`` (a local path) or the staff dashboard."""
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("E-mail or password is not correct."))
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(form.next.data, url_for("analysis.dashboard")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign out (POST, so a link on another site cannot sign anyone out)."""
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("consultations.list_consultations"))

@@ -1,0 +1,1 @@
+"""The database and web side of theme analysis: runs, themes, assignments and quotes."""

@@ -1,0 +1,39 @@
+"""``flask consult analyse``."""
+from __future__ import annotations
+
+import click
+
+from ..cli import domain_errors
+from ..consultations.queries import get_by_slug
+from ..extensions import db
+from . import services
+from .queries import run_view
+
+
+@click.command("analyse")
+@click.argument("slug")
+@click.option("--themes", "n_themes", type=click.IntRange(1, 40), default=None,
+              help="Themes per question (default: chosen automatically).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@domain_errors
+def analyse(slug, n_themes, seed):
+    """Run the theme analysis of a consultation now, with a progress bar."""
+    consultation = get_by_slug(slug, include_drafts=True)
+    run = services.request_analysis(consultation, None, n_themes=n_themes, seed=seed)
+    with click.progressbar(length=100, label="Analysing", file=click.get_text_stream("stderr")) as bar:
+        done = [0]
+
+        def progress(stage: str, fraction: float) -> None:
+            target = int(fraction * 100)
+            if target > done[0]:
+                bar.update(target - done[0])
+                done[0] = target
+
+        services.run_analysis(run, progress=progress)
+        bar.update(100 - done[0])
+    db.session.commit()
+    view = run_view(run)
+    for section in view.sections:
+        click.echo(f"{section.title[:70]}: {len(section.themes)} themes, "
+                   f"{section.submission_count} submissions, {len(section.unassigned_refs)} unassigned")
+    click.echo(f"Analysis {run.id} of {slug} finished: {run.submission_count} submissions analysed")

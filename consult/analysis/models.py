@@ -1,0 +1,144 @@
+"""Stored results of theme analysis runs.
+
+A run analyses a whole consultation; it has one section per open question plus one for the
+general free text (``question_id`` NULL); each section holds themes, and each theme its member
+submissions and verbatim quotes with their location in the source.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..common.mixins import TimestampMixin
+from ..common.types import UTCDateTime
+from ..extensions import db
+
+
+class RunState(str, enum.Enum):
+    """Lifecycle of an analysis run."""
+
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class AnalysisRun(TimestampMixin, db.Model):
+    """One analysis of a consultation, requested by a drafter (or the CLI: ``requested_by`` NULL)."""
+
+    __tablename__ = "analysis_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    state: Mapped[RunState] = mapped_column(
+        Enum(RunState, name="run_state", native_enum=False, length=16), default=RunState.queued, nullable=False
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    seed: Mapped[int] = mapped_column(default=0, nullable=False)
+    n_themes: Mapped[int | None] = mapped_column()
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submission_count: Mapped[int] = mapped_column(default=0, nullable=False)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    consultation = relationship("Consultation")
+    requested_by = relationship("User")
+    job = relationship("Job")
+    sections: Mapped[list["AnalysisSection"]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="AnalysisSection.position"
+    )
+
+
+class AnalysisSection(db.Model):
+    """The themes of one question (or of the general free text) within a run."""
+
+    __tablename__ = "analysis_sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("analysis_runs.id", ondelete="CASCADE"), nullable=False, index=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0, nullable=False)
+    # Submission ids that fit no theme.
+    unassigned_ids: Mapped[list[int]] = mapped_column(JSON, default=list, nullable=False)
+    diagnostics: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+
+    run: Mapped[AnalysisRun] = relationship(back_populates="sections")
+    question = relationship("Question")
+    themes: Mapped[list["Theme"]] = relationship(
+        back_populates="section", cascade="all, delete-orphan", order_by="Theme.position"
+    )
+
+
+class Theme(db.Model):
+    """A theme found by the engine.
+
+    ``key_phrase_sources`` maps each key phrase to the ids of submissions containing it. Counts
+    (voices, per stakeholder type) are not stored: reads derive them from the assignments through
+    the visibility gate, so a submission hidden later drops out of every count and quote.
+    """
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis_sections.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    engine_id: Mapped[str] = mapped_column(String(20), nullable=False)
+    position: Mapped[int] = mapped_column(default=0, nullable=False)
+    label: Mapped[str] = mapped_column(String(300), nullable=False)
+    key_phrases: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
+    key_phrase_sources: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+
+    section: Mapped[AnalysisSection] = relationship(back_populates="themes")
+    assignments: Mapped[list["ThemeAssignment"]] = relationship(
+        back_populates="theme", cascade="all, delete-orphan", order_by="ThemeAssignment.position"
+    )
+    quotes: Mapped[list["ThemeQuote"]] = relationship(
+        back_populates="theme", cascade="all, delete-orphan", order_by="ThemeQuote.position"
+    )
+
+
+class ThemeAssignment(db.Model):
+    """Submission ``submission_id`` belongs to ``theme_id`` (``position``: most central first)."""
+
+    __tablename__ = "theme_assignments"
+
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(default=0, nullable=False)
+
+    theme: Mapped[Theme] = relationship(back_populates="assignments")
+    submission = relationship("Submission")
+
+
+class ThemeQuote(db.Model):
+    """A verbatim quote of a theme, located in its source.
+
+    ``source`` is ``"text"`` (the free text, or the answer for a question's section) or
+    ``"attachment"``; ``page`` (PDF) or ``paragraph`` (DOCX) locates attachment quotes; ``start`` and
+    ``end`` are character offsets into that source's text (the page or paragraph for attachments).
+    """
+
+    __tablename__ = "theme_quotes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), nullable=False, index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False)
+    position: Mapped[int] = mapped_column(default=0, nullable=False)
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    page: Mapped[int | None] = mapped_column()
+    paragraph: Mapped[int | None] = mapped_column()
+    start: Mapped[int] = mapped_column(nullable=False)
+    end: Mapped[int] = mapped_column(nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+
+    theme: Mapped[Theme] = relationship(back_populates="quotes")
+    submission = relationship("Submission")

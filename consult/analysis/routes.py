@@ -1,0 +1,92 @@
+"""Staff pages: the dashboard and the drafter's theme page."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import jobs
+from ..accounts.models import ConsultationRole, Role
+from ..accounts.permissions import require_role
+from ..common.hooks import register_receipt_panel
+from ..common.visibility import Audience
+from ..consultations import queries as consultation_queries
+from ..consultations.models import Consultation
+from ..errors import NotFound
+from ..extensions import db
+from ..submissions.queries import choice_counts, count_for
+from . import jobs as analysis_jobs  # noqa: F401 — registers the job
+from . import queries, services
+from .forms import RunAnalysisForm
+
+bp = Blueprint("analysis", __name__)
+
+
+@register_receipt_panel
+def _receipt_themes(submission):
+    themes = queries.themes_of_submission(submission)
+    return ("analysis/_receipt_panel.html", {"themes": themes})
+
+
+def _consultation_or_404(slug: str) -> Consultation:
+    try:
+        return consultation_queries.get_by_slug(slug, include_drafts=True)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/")
+@login_required
+def dashboard():
+    """The consultations this staff member works on."""
+    stmt = select(Consultation).order_by(Consultation.id.desc())
+    if not current_user.is_admin:
+        stmt = stmt.join(ConsultationRole, ConsultationRole.consultation_id == Consultation.id).where(
+            ConsultationRole.user_id == current_user.id).distinct()
+    consultations = list(db.session.scalars(stmt))
+    rows = [(c, count_for(c, Audience.ANALYSIS), queries.latest_run(c)) for c in consultations]
+    return render_template("analysis/dashboard.html", rows=rows)
+
+
+@bp.route("/c/<slug>/themes")
+@login_required
+def show_themes(slug: str):
+    """The drafter's view of the themes: counts, key phrases, quotes, stakeholder types."""
+    consultation = _consultation_or_404(slug)
+    require_role(consultation, Role.drafter)
+    run = queries.latest_run(consultation)
+    pending = queries.latest_run(consultation, finished=False)
+    if pending is not None and run is not None and pending.id == run.id:
+        pending = None
+    view = queries.run_view(run, Audience.ANALYSIS) if run else None
+    return render_template(
+        "analysis/themes.html", consultation=consultation, view=view, pending=pending,
+        form=RunAnalysisForm(), analysed_now=count_for(consultation, Audience.ANALYSIS),
+        choices=choice_counts(consultation, Audience.ANALYSIS),
+    )
+
+
+@bp.route("/c/<slug>/themes/run", methods=["POST"])
+@login_required
+def run_analysis(slug: str):
+    """Start a new analysis run in the background."""
+    consultation = _consultation_or_404(slug)
+    require_role(consultation, Role.drafter)
+    form = RunAnalysisForm()
+    if not form.validate():
+        for messages in form.errors.values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(url_for("analysis.show_themes", slug=slug))
+    active = queries.latest_run(consultation, finished=False)
+    if active is not None and active.job is not None and active.job.is_active:
+        flash(_("An analysis is already running."), "info")
+        return redirect(url_for("analysis.show_themes", slug=slug))
+    run = services.request_analysis(consultation, current_user, n_themes=form.n_themes.data)
+    db.session.commit()
+    job = jobs.enqueue("analysis.run", run.id)
+    run.job_id = job.id
+    db.session.commit()
+    flash(_("The analysis has started. This page shows its progress."), "success")
+    return redirect(url_for("analysis.show_themes", slug=slug))

@@ -1,0 +1,1 @@
+"""Consultations: the topic, its documents and questions, and its open/close window."""

@@ -1,0 +1,15 @@
+"""Forms of the consultations feature."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+
+class DocumentForm(FlaskForm):
+    """Upload a draft-policy document (PDF or DOCX)."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    file = FileField(_l("File (PDF or DOCX)"), validators=[FileRequired()])

@@ -1,0 +1,81 @@
+"""Public consultation pages and the staff document upload."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accounts.permissions import require_role
+from ..accounts.models import Role
+from ..common.forms import apply_errors
+from ..common.visibility import public_surface
+from ..errors import NotFound, ValidationFailed
+from ..extensions import db
+from ..submissions.queries import public_submission_counts
+from . import queries, services
+from .forms import DocumentForm
+from .models import Document
+
+bp = Blueprint("consultations", __name__)
+
+
+def _get_or_404(slug: str, include_drafts: bool = False):
+    try:
+        return queries.get_by_slug(slug, include_drafts=include_drafts)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/")
+@public_surface("consultations.list_consultations")
+def list_consultations():
+    """Home page: published consultations, open ones first."""
+    consultations = queries.public_list()
+    counts = public_submission_counts([c.id for c in consultations])
+    return render_template("consultations/list.html", consultations=consultations, counts=counts)
+
+
+@bp.route("/c/<slug>")
+@public_surface("consultations.show_consultation")
+def show_consultation(slug: str):
+    """A consultation's public page: background, documents, questions, window and count."""
+    consultation = _get_or_404(slug)
+    count = public_submission_counts([consultation.id]).get(consultation.id, 0)
+    return render_template("consultations/show.html", consultation=consultation, count=count)
+
+
+@bp.route("/c/<slug>/documents/<int:document_id>")
+def download_document(slug: str, document_id: int):
+    """Download a consultation document under its original file name."""
+    consultation = _get_or_404(slug)
+    document = db.session.get(Document, document_id)
+    if document is None or document.consultation_id != consultation.id:
+        abort(404)
+    return send_from_directory(
+        current_app.config["UPLOAD_DIR"], document.stored_name, mimetype=document.content_type,
+        as_attachment=True, download_name=document.filename,
+    )
+
+
+@bp.route("/staff/c/<slug>/documents", methods=["GET", "POST"])
+@login_required
+def upload_document(slug: str):
+    """Staff: add a PDF or DOCX document to a consultation."""
+    consultation = _get_or_404(slug, include_drafts=True)
+    require_role(consultation, Role.drafter)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        try:
+            services.add_document(
+                consultation, stream=form.file.data.stream, filename=form.file.data.filename,
+                title=form.title.data, upload_dir=current_app.config["UPLOAD_DIR"],
+                max_bytes=current_app.config["MAX_DOCUMENT_BYTES"], actor=current_user,
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("Document added."), "success")
+            return redirect(url_for("consultations.upload_document", slug=slug))
+    return render_template("consultations/documents.html", consultation=consultation, form=form)

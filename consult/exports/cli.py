@@ -1,0 +1,41 @@
+"""``flask consult export``."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from ..cli import domain_errors
+from ..consultations.queries import get_by_slug
+from .builders import theme_summary
+from .writers import WRITERS
+
+
+@click.command("export")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), required=True, help="File format.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write ('-' for standard output).")
+@domain_errors
+def export(slug, fmt, output):
+    """Export the theme summary of the latest analysis."""
+    consultation = get_by_slug(slug, include_drafts=True)
+    data = WRITERS[fmt].write(theme_summary(consultation))
+    if str(output) == "-":
+        click.get_binary_stream("stdout").write(data)
+        return
+    folder = output.resolve().parent
+    if not folder.is_dir():
+        raise click.ClickException(f"folder does not exist: {folder}")
+    # write to a temporary file, then rename: a failed export never leaves a half-written file
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            fh.write(data)
+        os.replace(temp, output)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    click.echo(f"Wrote {output} ({len(data)} bytes)")

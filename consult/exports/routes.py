@@ -1,0 +1,37 @@
+"""Drafter downloads of the theme summary."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from ..accounts.models import Role
+from ..accounts.permissions import require_role
+from ..consultations import queries as consultation_queries
+from ..errors import NotFound
+from .builders import NoAnalysis, theme_summary
+from .writers import WRITERS
+
+bp = Blueprint("exports", __name__)
+
+
+@bp.route("/c/<slug>/export.<fmt>")
+@login_required
+def download_export(slug: str, fmt: str):
+    """Download the latest theme summary as CSV or JSON (drafters and admins)."""
+    try:
+        consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
+    except NotFound:
+        abort(404)
+    require_role(consultation, Role.drafter)
+    writer = WRITERS.get(fmt)
+    if writer is None:
+        abort(404)
+    try:
+        summary = theme_summary(consultation)
+    except NoAnalysis:
+        flash(_("No analysis has finished yet."), "error")
+        return redirect(url_for("analysis.show_themes", slug=slug))
+    filename = f"{consultation.slug}-themes.{writer.extension}"
+    return Response(writer.write(summary), mimetype=writer.mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,54 @@
+"""Export writers: turn builder output into bytes. A registry maps a format name to a writer.
+
+Later formats (XLSX, PDF) register here; builders stay the same.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+from .builders import theme_rows
+
+
+@dataclass(frozen=True)
+class Writer:
+    """A format: its MIME type, file extension and ``write(summary) -> bytes``."""
+
+    mimetype: str
+    extension: str
+    write: Callable[[dict], bytes]
+
+
+# Spreadsheet programs run cells starting with these as formulas (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(summary: dict) -> bytes:
+    """One row per theme; UTF-8 with BOM so spreadsheet programs read Indonesian text correctly."""
+    header, rows = theme_rows(summary)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_json(summary: dict) -> bytes:
+    """The whole summary as pretty-printed UTF-8 JSON."""
+    return json.dumps(summary, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+WRITERS: dict[str, Writer] = {
+    "csv": Writer("text/csv; charset=utf-8", "csv", write_csv),
+    "json": Writer("application/json", "json", write_json),
+}

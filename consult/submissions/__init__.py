@@ -1,0 +1,1 @@
+"""Submissions: respondents' answers and free text, attachments and private receipts."""

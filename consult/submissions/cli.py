@@ -1,0 +1,55 @@
+"""``flask consult import-csv`` and ``import-polis``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from ..cli import domain_errors
+from ..consultations.queries import get_by_slug
+from ..extensions import db
+from . import importers
+
+
+@click.command("import-csv")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--slug", required=True, help="Existing consultation to import into.")
+@click.option("--text-column", required=True, help="Column holding the submission text.")
+@click.option("--question", "question_key", default=None,
+              help="Key of an open question the text answers (default: the general free text).")
+@click.option("--stakeholder-column", default=None, help="Column with the stakeholder type.")
+@click.option("--name-column", default=None, help="Column with the respondent's name.")
+@click.option("--organisation-column", default=None, help="Column with the organisation.")
+@click.option("--date-column", default=None, help="Column with the date (ISO 8601 or epoch; naive = WIB).")
+@click.option("--consent/--no-consent", default=False,
+              help="Whether respondents agreed to be quoted (default: no; counted but never quoted).")
+@domain_errors
+def import_csv(file, slug, text_column, question_key, stakeholder_column, name_column, organisation_column,
+               date_column, consent):
+    """Import submissions from a CSV file (one per row) into a consultation."""
+    consultation = get_by_slug(slug, include_drafts=True)
+    report = importers.import_csv(
+        file, consultation, text_column=text_column, question_key=question_key,
+        stakeholder_column=stakeholder_column, name_column=name_column,
+        organisation_column=organisation_column, date_column=date_column, consent=consent,
+        secret=current_app.config["SECRET_KEY"],
+        reference_prefix=current_app.config["SUBMISSION_REFERENCE_PREFIX"],
+    )
+    db.session.commit()
+    click.echo(f"Imported {report.created} submissions into {slug} ({report.skipped} blank rows skipped)")
+
+
+@click.command("import-polis")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--slug", required=True, help="Slug of the new consultation.")
+@click.option("--title", default=None, help="Title (default: the Polis topic).")
+@domain_errors
+def import_polis(folder, slug, title):
+    """Create a consultation from a Polis open-data conversation folder (comments.csv)."""
+    report = importers.import_polis(
+        folder, slug=slug, title=title, secret=current_app.config["SECRET_KEY"],
+        reference_prefix=current_app.config["SUBMISSION_REFERENCE_PREFIX"],
+    )
+    db.session.commit()
+    click.echo(f"Imported {report.created} Polis comments into {slug} ({report.skipped} blank skipped)")

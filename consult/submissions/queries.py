@@ -1,0 +1,65 @@
+"""Reading submissions, always through the visibility gate for public reads."""
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from ..common.visibility import Audience, visible
+from ..consultations.models import Consultation, QuestionKind
+from ..extensions import db
+from .models import Answer, Submission
+from .services import hash_token
+
+
+def get_by_receipt_token(token: str) -> Submission | None:
+    """The submission whose receipt token is ``token`` (compared by SHA-256), or ``None``.
+
+    The receipt page belongs to the token holder (the respondent), so no visibility filter
+    applies: they see their own hidden or pending submission and why.
+    """
+    if not token or len(token) > 128:
+        return None
+    return db.session.scalar(select(Submission).where(Submission.receipt_token_hash == hash_token(token)))
+
+
+def public_submission_counts(consultation_ids: list[int]) -> dict[int, int]:
+    """consultation id → number of submissions counted on public pages (published only)."""
+    if not consultation_ids:
+        return {}
+    stmt = visible(
+        select(Submission.consultation_id, func.count()).where(Submission.consultation_id.in_(consultation_ids)),
+        Submission, Audience.PUBLIC,
+    ).group_by(Submission.consultation_id)
+    return dict(db.session.execute(stmt).all())
+
+
+def count_for(consultation: Consultation, audience: Audience) -> int:
+    """Number of the consultation's submissions that ``audience`` counts."""
+    stmt = visible(select(func.count()).select_from(Submission)
+                   .where(Submission.consultation_id == consultation.id), Submission, audience)
+    return db.session.scalar(stmt) or 0
+
+
+def submissions_for(consultation: Consultation, audience: Audience) -> list[Submission]:
+    """The consultation's submissions that ``audience`` may see, oldest first."""
+    stmt = visible(select(Submission).where(Submission.consultation_id == consultation.id),
+                   Submission, audience).order_by(Submission.submitted_at, Submission.id)
+    return list(db.session.scalars(stmt))
+
+
+def choice_counts(consultation: Consultation, audience: Audience) -> dict[int, Counter]:
+    """question id → Counter of chosen options, for choice and Likert questions."""
+    ids = [q.id for q in consultation.questions if q.kind is not QuestionKind.open]
+    if not ids:
+        return {}
+    stmt = visible(
+        select(Answer.question_id, Answer.choice, func.count())
+        .join(Submission, Submission.id == Answer.submission_id)
+        .where(Answer.question_id.in_(ids), Answer.choice.is_not(None)),
+        Submission, audience,
+    ).group_by(Answer.question_id, Answer.choice)
+    out: dict[int, Counter] = {qid: Counter() for qid in ids}
+    for qid, choice, n in db.session.execute(stmt):
+        out[qid][choice] = n
+    return out

@@ -1,0 +1,158 @@
+"""Public submission form, confirmation and private receipt pages."""
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   send_from_directory, session, url_for)
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..common.files import StoredFile
+from ..common.forms import apply_errors
+from ..common.hooks import receipt_panels
+from ..common.mail import send_mail
+from ..common.visitors import device_id, visitor_key
+from ..consultations import queries as consultation_queries
+from ..errors import NotFound, ValidationFailed
+from ..extensions import csrf, db, limiter
+from . import queries, services
+from .forms import new_client_token, submission_form_class
+
+bp = Blueprint("submissions", __name__)
+
+
+def _consultation_or_404(slug: str):
+    try:
+        return consultation_queries.get_by_slug(slug)
+    except NotFound:
+        abort(404)
+
+
+def _attachment_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="consult-kept-attachment")
+
+
+def _kept_attachment(token: str | None) -> StoredFile | None:
+    """An attachment stored during an earlier failed attempt of the same form."""
+    if not token:
+        return None
+    try:
+        return StoredFile(**_attachment_signer().loads(token))
+    except (BadSignature, TypeError):
+        return None
+
+
+def _submission_limit() -> str:
+    return current_app.config["SUBMISSION_RATE_LIMIT"]
+
+
+@bp.route("/c/<slug>/submit", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token and, when it expired, comes back filled in
+@limiter.limit(_submission_limit, key_func=visitor_key, methods=["POST"])
+def new_submission(slug: str):
+    """Show and accept the submission form of an open consultation."""
+    consultation = _consultation_or_404(slug)
+    device_id()  # the visitor's device cookie, used for rate limits
+    form = submission_form_class(consultation)()
+    if request.method == "GET":
+        form.client_token.data = new_client_token()
+        return render_template("submissions/form.html", consultation=consultation, form=form)
+
+    if not form.client_token.data:
+        form.client_token.data = new_client_token()
+    kept = _kept_attachment(form.attachment_token.data)
+    errors: dict[str, list] = {}
+    upload = form.attachment.data
+    if upload is not None and getattr(upload, "filename", ""):
+        try:
+            kept = services.store_attachment(upload.stream, upload.filename, current_app.config["UPLOAD_DIR"],
+                                             current_app.config["MAX_ATTACHMENT_BYTES"])
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if kept is not None:
+        form.attachment_token.data = _attachment_signer().dumps(kept.__dict__)
+
+    form_ok = form.validate()
+    csrf_expired = bool(form.errors.pop("csrf_token", None)) if hasattr(form, "csrf_token") else False
+    if hasattr(form, "csrf_token"):
+        form.csrf_token.errors = []
+    if csrf_expired:
+        flash(_("For your security the form had expired. Your text is kept below: check it and press "
+                "Send again."), "warning")
+    if form_ok and not errors and not csrf_expired:
+        data = services.SubmissionInput(
+            stakeholder_type=form.stakeholder_type.data,
+            body=form.body.data or "",
+            answers={q.key: field.data for q, field in form.question_fields()},
+            name=form.name.data, anonymous=form.anonymous.data, on_behalf=form.on_behalf.data,
+            organisation=form.organisation.data, email=form.email.data, region=form.region.data,
+            consent_publish=form.consent_publish.data, client_token=form.client_token.data,
+        )
+        try:
+            submission, token, created = services.create_submission(
+                consultation, data, secret=current_app.config["SECRET_KEY"],
+                reference_prefix=current_app.config["SUBMISSION_REFERENCE_PREFIX"],
+                stored_attachment=kept, upload_dir=current_app.config["UPLOAD_DIR"],
+            )
+        except services.ConsultationNotOpen as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+            return render_template("submissions/form.html", consultation=consultation, form=form), 403
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()  # durable before the page says so
+            receipt_url = url_for("submissions.show_receipt", token=token, _external=True)
+            if created and submission.email:
+                send_mail(
+                    submission.email,
+                    _("Your submission %(ref)s", ref=submission.reference),
+                    render_template("emails/receipt.txt", submission=submission, consultation=consultation,
+                                    receipt_url=receipt_url),
+                )
+            session["last_receipt"] = {"slug": slug, "reference": submission.reference, "token": token}
+            return redirect(url_for("submissions.confirm_submission", slug=slug))
+    else:
+        apply_errors(form, errors)
+    if not consultation.is_open:
+        flash(_("This consultation does not accept submissions now."), "error")
+    return render_template("submissions/form.html", consultation=consultation, form=form), 422
+
+
+@bp.route("/c/<slug>/submitted")
+def confirm_submission(slug: str):
+    """After a submission: its public reference and the private receipt link."""
+    consultation = _consultation_or_404(slug)
+    last = session.get("last_receipt")
+    if not last or last.get("slug") != slug:
+        return redirect(url_for("consultations.show_consultation", slug=slug))
+    receipt_url = url_for("submissions.show_receipt", token=last["token"], _external=True)
+    return render_template("submissions/confirmation.html", consultation=consultation,
+                           reference=last["reference"], receipt_url=receipt_url)
+
+
+@bp.route("/r/<token>")
+def show_receipt(token: str):
+    """The respondent's private receipt: status, their text, how it was considered."""
+    submission = queries.get_by_receipt_token(token)
+    if submission is None:
+        abort(404)
+    response = current_app.make_response(render_template(
+        "submissions/receipt.html", submission=submission, consultation=submission.consultation,
+        token=token, panels=receipt_panels(submission),
+    ))
+    response.headers["Referrer-Policy"] = "no-referrer"  # the URL is the secret
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/r/<token>/attachment")
+def download_attachment(token: str):
+    """The respondent's own attachment, from their receipt page."""
+    submission = queries.get_by_receipt_token(token)
+    if submission is None or submission.attachment is None:
+        abort(404)
+    return send_from_directory(current_app.config["UPLOAD_DIR"], submission.attachment.stored_name,
+                               mimetype=submission.attachment.content_type, as_attachment=True,
+                               download_name=submission.attachment.filename)

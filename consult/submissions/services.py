@@ -1,0 +1,265 @@
+"""Recording submissions: the rules that span rows, references and receipt tokens.
+
+``create_submission`` is the one way a web submission enters the database; importers use
+``record_submission`` for rows that arrive already moderated (Polis, CSV).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..common.files import FileRejected, StoredFile, extract_segments, store_upload
+from ..common.mixins import ModerationStatus
+from ..common.types import utcnow
+from ..consultations.models import Consultation, ModerationMode, QuestionKind, State
+from ..errors import DomainError, ValidationFailed
+from ..extensions import db
+from ..text.language import guess_language
+from ..text.normalise import clean_text, is_blank
+from .models import Answer, Attachment, StakeholderType, Submission, SubmissionSource
+
+WIB = ZoneInfo("Asia/Jakarta")
+ORGANISATION_TYPES = {StakeholderType.professional_body, StakeholderType.government_unit}
+
+
+class ConsultationNotOpen(DomainError):
+    """The consultation does not accept submissions now (scheduled, closed or a draft)."""
+
+
+@dataclass
+class SubmissionInput:
+    """What a respondent sends, already shaped by the form.
+
+    ``answers`` maps a question key to its text (open) or chosen option (choice, Likert).
+    ``client_token`` is the form's one-time key (double-submit protection).
+    """
+
+    stakeholder_type: StakeholderType | str | None
+    body: str = ""
+    answers: dict[str, str] = field(default_factory=dict)
+    name: str | None = None
+    anonymous: bool = False
+    on_behalf: bool = False
+    organisation: str | None = None
+    email: str | None = None
+    region: str | None = None
+    consent_publish: bool = False
+    client_token: str | None = None
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 hex digest of a receipt token (only the digest is stored)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def receipt_token_for(client_token: str | None, secret: str) -> str:
+    """The receipt token of a submission.
+
+    With a form key it is ``HMAC-SHA256(secret, client_token)`` (URL-safe base64): a resent form
+    finds the same receipt, even when the first response never reached the phone. Without one it
+    is 32 random bytes.
+    """
+    if client_token:
+        digest = hmac.new(secret.encode(), f"receipt:{client_token}".encode(), hashlib.sha256).digest()
+        import base64
+
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    return secrets.token_urlsafe(32)
+
+
+def make_reference(prefix: str, submission: Submission) -> str:
+    """Public reference ``PREFIX-YYYY-NNNNNN``: the year of submission in WIB and the row id."""
+    year = submission.submitted_at.astimezone(WIB).year
+    return f"{prefix}-{year}-{submission.id:06d}"
+
+
+def find_by_client_token(client_token: str | None) -> Submission | None:
+    """The submission already recorded for this form key, if any."""
+    if not client_token:
+        return None
+    return db.session.scalar(select(Submission).where(Submission.client_token == client_token))
+
+
+def _check_open(consultation: Consultation, now: datetime) -> None:
+    state = consultation.state_at(now)
+    if state is State.open:
+        return
+    if state is State.scheduled:
+        raise ConsultationNotOpen(_l("This consultation is not open yet; it opens on %(when)s.",
+                                     when=_format_wib(consultation.opens_at)))
+    if state in (State.closed, State.answered):
+        raise ConsultationNotOpen(_l("This consultation closed on %(when)s and no longer accepts submissions.",
+                                     when=_format_wib(consultation.closes_at)))
+    raise ConsultationNotOpen(_l("This consultation is not open for submissions."))
+
+
+def _format_wib(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")
+
+
+def validate_input(consultation: Consultation, data: SubmissionInput) -> dict[str, str]:
+    """Check the rules of one submission; return cleaned answers by question key.
+
+    Raises:
+        ValidationFailed: field → messages, for: unknown stakeholder type; no name and not
+            anonymous; organisation missing when speaking for a body; a required or invalid answer;
+            no text at all (free text and every open answer empty or whitespace).
+    """
+    errors: dict[str, list] = {}
+    try:
+        StakeholderType(data.stakeholder_type)
+    except ValueError:
+        errors["stakeholder_type"] = [_l("Choose who you are responding as.")]
+    if not data.anonymous and is_blank(data.name):
+        errors["name"] = [_l("Give your name, or tick “Send anonymously”.")]
+    speaks_for_body = data.on_behalf or data.stakeholder_type in {t.value for t in ORGANISATION_TYPES} \
+        or data.stakeholder_type in ORGANISATION_TYPES
+    if speaks_for_body and is_blank(data.organisation):
+        errors["organisation"] = [_l("Name the organisation you are responding for.")]
+
+    answers: dict[str, str] = {}
+    for question in consultation.questions:
+        raw = (data.answers or {}).get(question.key)
+        if question.kind is QuestionKind.open:
+            value = clean_text(raw)
+        else:
+            value = (raw or "").strip()
+            if value and value not in question.options:
+                errors[f"q_{question.key}"] = [_l("Choose one of the options.")]
+                continue
+        if not value:
+            if question.required:
+                errors[f"q_{question.key}"] = [_l("This question needs an answer.")]
+            continue
+        answers[question.key] = value
+
+    has_text = not is_blank(data.body) or any(
+        q.kind is QuestionKind.open and q.key in answers for q in consultation.questions
+    )
+    if not has_text:
+        errors["body"] = [_l("Write your submission here, or answer at least one question in words.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return answers
+
+
+def record_submission(
+    consultation: Consultation,
+    data: SubmissionInput,
+    answers: dict[str, str],
+    *,
+    secret: str,
+    reference_prefix: str,
+    status: ModerationStatus,
+    source: SubmissionSource = SubmissionSource.web,
+    submitted_at: datetime | None = None,
+    external_id: str | None = None,
+    stored_attachment: StoredFile | None = None,
+    upload_dir: str | Path | None = None,
+) -> tuple[Submission, str]:
+    """Insert a submission with its answers (flushed, not committed).
+
+    Returns:
+        ``(submission, receipt_token)``; the token is shown once and only its hash is stored.
+    """
+    body = clean_text(data.body)
+    language = guess_language(" ".join([body, *answers.values()]))
+    stakeholder = StakeholderType(data.stakeholder_type) if data.stakeholder_type else None
+    token = receipt_token_for(data.client_token, secret)
+    submission = Submission(
+        consultation_id=consultation.id,
+        receipt_token_hash=hash_token(token),
+        client_token=data.client_token or None,
+        stakeholder_type=stakeholder,
+        name=None if data.anonymous else (clean_text(data.name) or None),
+        organisation_name=clean_text(data.organisation) or None,
+        email=(data.email or "").strip().lower() or None,
+        region=clean_text(data.region) or None,
+        body=body,
+        language=language,
+        consent_publish=bool(data.consent_publish),
+        source=source,
+        external_id=external_id,
+        submitted_at=submitted_at or utcnow(),
+        moderation_status=status,
+    )
+    by_key = {q.key: q for q in consultation.questions}
+    for key, value in answers.items():
+        question = by_key[key]
+        if question.kind is QuestionKind.open:
+            submission.answers.append(Answer(question_id=question.id, text=value))
+        else:
+            submission.answers.append(Answer(question_id=question.id, choice=value))
+    if stored_attachment is not None:
+        segments = extract_segments(Path(upload_dir) / stored_attachment.stored_name) if upload_dir else []
+        submission.attachment = Attachment(
+            filename=stored_attachment.filename, stored_name=stored_attachment.stored_name,
+            content_type=stored_attachment.content_type, size_bytes=stored_attachment.size_bytes,
+            sha256=stored_attachment.sha256, segments=segments,
+        )
+    db.session.add(submission)
+    db.session.flush()
+    submission.reference = make_reference(reference_prefix, submission)
+    db.session.flush()
+    return submission, token
+
+
+def store_attachment(stream: BinaryIO, filename: str, upload_dir: str | Path, max_bytes: int) -> StoredFile:
+    """Store a position paper before the submission is validated (so a failed form keeps it).
+
+    Raises:
+        ValidationFailed: ``{"attachment": [...]}`` for an empty, too large or unaccepted file.
+    """
+    try:
+        return store_upload(stream, filename, upload_dir, max_bytes)
+    except FileRejected as exc:
+        raise ValidationFailed({"attachment": [exc.message]}) from exc
+
+
+def create_submission(
+    consultation: Consultation,
+    data: SubmissionInput,
+    *,
+    secret: str,
+    reference_prefix: str,
+    stored_attachment: StoredFile | None = None,
+    upload_dir: str | Path | None = None,
+    now: datetime | None = None,
+) -> tuple[Submission, str, bool]:
+    """Record a respondent's submission through the web form (flushed; the view commits).
+
+    The moderation mode decides its state: pre-moderation → pending, post-moderation → published.
+    A form key already used returns the submission recorded the first time.
+
+    Returns:
+        ``(submission, receipt_token, created)``; ``created`` is false for a resent form.
+
+    Raises:
+        ConsultationNotOpen: scheduled, closed or draft (checked first).
+        ValidationFailed: see :func:`validate_input`.
+    """
+    now = now or utcnow()
+    existing = find_by_client_token(data.client_token)
+    if existing is not None and existing.consultation_id == consultation.id:
+        return existing, receipt_token_for(data.client_token, secret), False
+    _check_open(consultation, now)
+    answers = validate_input(consultation, data)
+    status = ModerationStatus.pending if consultation.moderation_mode is ModerationMode.pre \
+        else ModerationStatus.published
+    submission, token = record_submission(
+        consultation, data, answers, secret=secret, reference_prefix=reference_prefix, status=status,
+        submitted_at=now, stored_attachment=stored_attachment, upload_dir=upload_dir,
+    )
+    return submission, token, True
+
