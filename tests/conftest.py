@@ -1,0 +1,201 @@
+"""Fixtures shared by the whole suite.
+
+The database is built once per session with the real migrations (``flask db upgrade``) into a
+template SQLite file; each test gets its own copy of that file, so tests are isolated and may
+use background threads. Builders (``make_consultation``, ``make_submission``, ``make_user``)
+create rows through the services and return plain values (slugs, references, tokens), so tests
+never hold objects across app contexts.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from consult import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("CONSULT_SHARED_DATA", ROOT.parent / "shared" / "data"))
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip the test with ``reason`` unless ``condition`` holds; under ``CI=true`` fail instead."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true any skip is a failure: CI proves what a laptop may skip."""
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true: {report.longrepr}"
+
+
+def _config(db_path: Path, tmp: Path, **extra) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "INSTANCE_PATH": str(tmp / "instance"),
+        "SHARED_DATA_DIR": str(SHARED_DATA),
+        "SERVER_NAME": "consult.test",
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    """A SQLite file migrated to the head revision, built once per session."""
+    from flask_migrate import upgrade
+
+    tmp = tmp_path_factory.mktemp("template")
+    path = tmp / "template.sqlite3"
+    app = create_app("testing", _config(path, tmp))
+    from consult.extensions import db
+
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app(template_db, tmp_path):
+    """A testing app on its own copy of the migrated database."""
+    db_path = tmp_path / "test.sqlite3"
+    shutil.copy(template_db, db_path)
+    application = create_app("testing", _config(db_path, tmp_path))
+    yield application
+    from consult.extensions import db
+
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """The Flask test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """The Flask CLI runner."""
+    return app.test_cli_runner()
+
+
+@dataclass
+class MadeSubmission:
+    """What a builder made: ids and the secret receipt token."""
+
+    id: int
+    reference: str
+    token: str
+
+
+@pytest.fixture
+def make_consultation(app):
+    """Builder: an open consultation with open questions ``q1``, ``q2`` and a Likert ``support``."""
+    from consult.common.types import utcnow
+    from consult.consultations.models import ModerationMode, QuestionKind
+    from consult.consultations.services import add_question, create_consultation
+    from consult.extensions import db
+
+    counter = {"n": 0}
+
+    def make(slug: str | None = None, *, state: str = "open", moderation: str = "post",
+             questions: bool = True, title: str = "Kebijakan ASN", body: str = "Latar belakang.") -> str:
+        counter["n"] += 1
+        slug = slug or f"konsultasi-{counter['n']}"
+        now = utcnow()
+        window = {
+            "open": (now - timedelta(days=1), now + timedelta(days=7)),
+            "scheduled": (now + timedelta(days=2), now + timedelta(days=9)),
+            "closed": (now - timedelta(days=9), now - timedelta(days=2)),
+        }[state]
+        with app.app_context():
+            consultation = create_consultation(
+                slug=slug, title=title, summary="Ringkasan.", body=body, opens_at=window[0], closes_at=window[1],
+                published=state != "draft", moderation_mode=ModerationMode(moderation),
+            )
+            if questions:
+                add_question(consultation, key="q1", text="Bagaimana penempatan ASN?", kind=QuestionKind.open)
+                add_question(consultation, key="q2", text="Bagaimana pelatihan ASN?", kind=QuestionKind.open)
+                add_question(consultation, key="support", text="Setujukah Anda?", kind=QuestionKind.likert)
+            db.session.commit()
+        return slug
+
+    return make
+
+
+@pytest.fixture
+def make_submission(app):
+    """Builder: a submission recorded directly (any state), returning :class:`MadeSubmission`."""
+    from consult.common.mixins import ModerationStatus
+    from consult.consultations.queries import get_by_slug
+    from consult.extensions import db
+    from consult.submissions.services import SubmissionInput, record_submission
+
+    def make(slug: str, body: str = "", *, answers: dict | None = None, status: str = "published",
+             consent: bool = True, stakeholder: str = "citizen", name: str | None = "Warga",
+             organisation: str | None = None, attachment=None) -> MadeSubmission:
+        with app.app_context():
+            consultation = get_by_slug(slug, include_drafts=True)
+            submission, token = record_submission(
+                consultation,
+                SubmissionInput(stakeholder_type=stakeholder, body=body, name=name, anonymous=not name,
+                                organisation=organisation, consent_publish=consent),
+                answers or {}, secret=app.config["SECRET_KEY"], reference_prefix="KTB",
+                status=ModerationStatus(status), stored_attachment=attachment,
+                upload_dir=app.config["UPLOAD_DIR"],
+            )
+            db.session.commit()
+            return MadeSubmission(submission.id, submission.reference, token)
+
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    """Builder: a staff user with a role; returns the e-mail (password ``correct-horse-1``)."""
+    from consult.accounts.models import Role
+    from consult.accounts.services import create_user, grant_role
+    from consult.consultations.queries import get_by_slug
+    from consult.extensions import db
+
+    def make(email: str = "drafter@example.org", *, role: str = "drafter", slug: str | None = None) -> str:
+        with app.app_context():
+            user = create_user(email, "correct-horse-1", is_admin=(role == "admin"))
+            if slug and role != "admin":
+                grant_role(user, get_by_slug(slug, include_drafts=True), Role(role))
+            db.session.commit()
+        return email
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign ``email`` in through the login form."""
+
+    def do(email: str, password: str = "correct-horse-1"):
+        response = client.post("/auth/login", data={"email": email, "password": password})
+        assert response.status_code == 302, response.data[:500]
+        return response
+
+    return do
+
+
+def ctx(app):
+    """Shorthand for ``app.app_context()`` in tests that read rows directly."""
+    return app.app_context()
