@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .errors import DomainError, ValidationFailed
 from .extensions import db
@@ -44,6 +44,7 @@ def _register() -> None:
     from .submissions.cli import import_csv, import_polis
 
     for command in (create_user, analyse, add_document, seed_demo, export, import_csv, import_polis):
+        command.callback = with_appcontext(command.callback)  # as AppGroup.command would
         consult_cli.add_command(command)
 
 

@@ -53,6 +53,25 @@ def _config(db_path: Path, tmp: Path, **extra) -> dict:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """Compile the .po catalogues to .mo when missing or stale, as `make translations` does.
+
+    Outside a request the interface uses the default locale (Indonesian): CLI messages and
+    service errors are checked in Indonesian, so the catalogue must be compiled.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (ROOT / "consult" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with open(po, "rb") as src:
+                catalogue = read_po(src)
+            with open(mo, "wb") as out:
+                write_mo(out, catalogue)
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
     """A SQLite file migrated to the head revision, built once per session."""
@@ -120,6 +139,7 @@ def make_consultation(app):
         now = utcnow()
         window = {
             "open": (now - timedelta(days=1), now + timedelta(days=7)),
+            "draft": (now - timedelta(days=1), now + timedelta(days=7)),
             "scheduled": (now + timedelta(days=2), now + timedelta(days=9)),
             "closed": (now - timedelta(days=9), now - timedelta(days=2)),
         }[state]

@@ -1,6 +1,8 @@
 """``flask consult analyse``."""
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..cli import domain_errors
@@ -20,7 +22,7 @@ def analyse(slug, n_themes, seed):
     """Run the theme analysis of a consultation now, with a progress bar."""
     consultation = get_by_slug(slug, include_drafts=True)
     run = services.request_analysis(consultation, None, n_themes=n_themes, seed=seed)
-    with click.progressbar(length=100, label="Analysing", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=100, label="Analysing", file=sys.stderr) as bar:
         done = [0]
 
         def progress(stage: str, fraction: float) -> None:

@@ -134,11 +134,12 @@ def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> Analysis
 
     Stores one :class:`AnalysisSection` per question that has text, with its themes, member
     submissions, unassigned submissions and located quotes; marks the run done (flushed).
+    The analysis itself only reads: nothing is written until it has finished, so progress can
+    be recorded meanwhile on another connection (a SQLite database allows one writer).
     """
     consultation = run.consultation
-    run.state, run.started_at = RunState.running, utcnow()
+    started = run.started_at or utcnow()
     subs = submissions_for(consultation, Audience.ANALYSIS)
-    run.submission_count = len(subs)
     targets: list[int | None] = [q.id for q in consultation.questions if q.kind is QuestionKind.open] + [None]
     prepared = [(qid, *_documents(subs, qid)) for qid in targets]
     prepared = [p for p in prepared if p[1]]
@@ -153,6 +154,7 @@ def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> Analysis
                                 progress=section_progress)
         results.append((question_id, docs, maps, result))
 
+    run.started_at, run.submission_count = started, len(subs)
     for position, (question_id, docs, maps, result) in enumerate(results):
         section = AnalysisSection(question_id=question_id, position=position,
                                   unassigned_ids=[int(d) for d in result.unassigned],
@@ -177,6 +179,12 @@ def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> Analysis
     run.state, run.finished_at = RunState.done, utcnow()
     db.session.flush()
     return run
+
+
+def mark_running(run: AnalysisRun) -> None:
+    """Record that a run has started (flushed); the job commits it before the work begins."""
+    run.state, run.started_at = RunState.running, utcnow()
+    db.session.flush()
 
 
 def mark_failed(run: AnalysisRun, error: str) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def export(slug, fmt, output):
     consultation = get_by_slug(slug, include_drafts=True)
     data = WRITERS[fmt].write(theme_summary(consultation))
     if str(output) == "-":
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.buffer.write(data)
         return
     folder = output.resolve().parent
     if not folder.is_dir():

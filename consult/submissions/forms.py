@@ -6,7 +6,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional
 
 from ..consultations.models import Consultation, QuestionKind
@@ -22,7 +22,7 @@ class SubmissionFormBase(FlaskForm):
     attachment_token = HiddenField()
     stakeholder_type = RadioField(
         _l("I am responding as"),
-        choices=[(t.value, STAKEHOLDER_LABELS[t]) for t in StakeholderType],
+        choices=[SelectChoice(t.value, STAKEHOLDER_LABELS[t]) for t in StakeholderType],
         validate_choice=False,
     )
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
@@ -53,7 +53,7 @@ def submission_form_class(consultation: Consultation) -> type[SubmissionFormBase
                                   validators=[Length(max=MAX_TEXT)])
         else:
             field = RadioField(question.text, description=question.help_text,
-                               choices=[(o, o) for o in question.options], validate_choice=False)
+                               choices=[SelectChoice(o) for o in question.options], validate_choice=False)
         attrs[f"q_{question.key}"] = field
     return type("SubmissionForm", (SubmissionFormBase,), attrs)
 

@@ -176,14 +176,17 @@ def analyse(
         else:
             Z = X.toarray()
         Z = normalize(Z)
+        # identical texts (form letters) are one point: k-means cannot use more centres than points
+        distinct = len(np.unique(np.round(Z, 6), axis=0))
+        diagnostics["distinct_vectors"] = distinct
         _report(progress, "vectorise", 1.0)
 
         if n_themes is not None:
-            k = min(n_themes, len(keep))
+            k = min(n_themes, distinct)
             model = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(Z)
             diagnostics["method"] = f"k-means, k={k} (asked)"
         else:
-            k_max = min(_max_themes(len(keep)), len(keep) - 1)
+            k_max = min(_max_themes(len(keep)), distinct - 1, len(keep) - 1)
             best, scores = _choose_k(Z, seed, range(2, k_max + 1), progress)
             diagnostics["silhouette_by_k"] = scores
             if best is None:

@@ -1,0 +1,79 @@
+"""The main journeys in a real browser: a respondent sends a submission; a drafter reads themes."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from consult.analysis.services import request_analysis, run_analysis
+from consult.consultations.queries import get_by_slug
+from consult.extensions import db
+
+pytestmark = pytest.mark.slow
+
+
+def setup_consultation(app):
+    from consult.accounts.models import Role
+    from consult.accounts.services import create_user, grant_role
+    from consult.common.mixins import ModerationStatus
+    from consult.consultations.models import QuestionKind
+    from consult.consultations.services import add_question, create_consultation
+    from consult.submissions.services import SubmissionInput, record_submission
+    from datetime import timedelta
+    from consult.common.types import utcnow
+
+    texts = ["Kriteria mutasi harus diumumkan secara terbuka.", "Mutasi tanpa kriteria jelas merusak semangat.",
+             "Hasil mutasi dan kriteria mutasi wajib diumumkan.", "Pelatihan dan diklat harus merata.",
+             "Anggaran pelatihan harus merata ke kecamatan.", "Diklat dan pelatihan jangan orang yang sama."]
+    with app.app_context():
+        now = utcnow()
+        c = create_consultation(slug="asn", title="Kebijakan ASN Kotabumi", summary="Ringkasan.",
+                                body="## Latar belakang\n\nIsi.", opens_at=now - timedelta(days=1),
+                                closes_at=now + timedelta(days=5))
+        add_question(c, key="penempatan", text="Bagaimana penempatan ASN?", kind=QuestionKind.open)
+        add_question(c, key="dukungan", text="Setujukah Anda?", kind=QuestionKind.likert)
+        for text in texts:
+            record_submission(c, SubmissionInput(stakeholder_type="citizen", body=text, consent_publish=True), {},
+                              secret="s", reference_prefix="KTB", status=ModerationStatus.published)
+        user = create_user("perancang@example.org", "correct-horse-1")
+        grant_role(user, c, Role.drafter)
+        db.session.commit()
+
+
+def test_respondent_sends_a_submission_and_opens_the_receipt(live_app, page):
+    app, base = live_app
+    setup_consultation(app)
+    page.goto(base + "/")
+    page.get_by_role("link", name="Kebijakan ASN Kotabumi").click()
+    page.get_by_role("link", name=re.compile("masukan", re.I)).first.click()
+    page.get_by_label("Warga").check()
+    page.get_by_label("Nama", exact=True).fill("Siti Aminah")
+    page.get_by_label("Bagaimana penempatan ASN?").fill("Mutasi harus terbuka dan adil.")
+    page.get_by_label("Setuju", exact=True).check()
+    # a first attempt with an error keeps the typed text
+    page.get_by_label("Nama", exact=True).fill("")
+    page.locator("button[type=submit]").last.click()
+    assert page.get_by_label("Bagaimana penempatan ASN?").input_value() == "Mutasi harus terbuka dan adil."
+    page.get_by_label("Nama", exact=True).fill("Siti Aminah")
+    page.locator("button[type=submit]").last.click()
+    body = page.locator("main").inner_text()
+    reference = re.search(r"KTB-\d{4}-\d{6}", body).group(0)
+    page.locator("a[href*='/r/']").click()
+    receipt = page.locator("main").inner_text()
+    assert reference in receipt and "Mutasi harus terbuka dan adil." in receipt
+
+
+def test_drafter_runs_the_analysis_and_downloads_the_summary(live_app, page):
+    app, base = live_app
+    setup_consultation(app)
+    page.goto(base + "/auth/login")
+    page.get_by_label("Email").fill("perancang@example.org")
+    page.get_by_label(re.compile("Kata sandi|Password")).fill("correct-horse-1")
+    page.locator("main button[type=submit]").click()
+    page.get_by_role("link", name="Kebijakan ASN Kotabumi").click()
+    page.locator("form.run-form button[type=submit]").click()
+    page.wait_for_selector("article.theme")
+    assert page.locator("article.theme").count() >= 1
+    with page.expect_download() as info:
+        page.get_by_role("link", name="JSON").click()
+    assert info.value.suggested_filename == "asn-themes.json"

@@ -1,0 +1,93 @@
+"""Theme summary exports: JSON shape, CSV rows, the CLI and the drafter downloads."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from consult.analysis.services import request_analysis, run_analysis
+from consult.consultations.queries import get_by_slug
+from consult.exports.writers import write_csv
+from consult.extensions import db
+
+TEXTS = ["Mutasi harus transparan dengan kriteria yang diumumkan.",
+         "Kriteria mutasi harus terbuka, jangan ada titipan.",
+         "=HYPERLINK(\"http://evil\") kriteria mutasi terbuka diumumkan",
+         "Pelatihan dan diklat harus merata untuk semua pegawai.",
+         "Anggaran pelatihan dan diklat harus merata di kecamatan.",
+         "E-learning pelatihan harus jalan di sinyal lemah dan merata."]
+
+
+def setup(app, make_consultation, make_submission, analyse=True):
+    slug = make_consultation()
+    made = [make_submission(slug, t, stakeholder=["citizen", "academic"][i % 2]) for i, t in enumerate(TEXTS)]
+    if analyse:
+        with app.app_context():
+            run_analysis(request_analysis(get_by_slug(slug), n_themes=2))
+            db.session.commit()
+    return slug, made
+
+
+def test_cli_export_json_and_csv(app, runner, make_consultation, make_submission, tmp_path):
+    slug, made = setup(app, make_consultation, make_submission)
+    out = tmp_path / "themes.json"
+    result = runner.invoke(args=["consult", "export", slug, "--format", "json", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["consultation"] == slug and data["submission_count"] == len(TEXTS)
+    general = data["questions"][-1]
+    assert general["submission_count"] == len(TEXTS)
+    texts = {m.reference: t for m, t in zip(made, TEXTS)}
+    for theme in general["themes"]:
+        assert {"label", "key_phrases", "submission_count", "by_stakeholder_type", "quotes"} <= set(theme)
+        assert sum(theme["by_stakeholder_type"].values()) == theme["submission_count"]
+        for quote in theme["quotes"]:
+            assert quote["source"] == "text"
+            assert texts[quote["submission_ref"]][quote["start"]:quote["end"]] == quote["text"]
+
+    csv_out = tmp_path / "themes.csv"
+    result = runner.invoke(args=["consult", "export", slug, "--format", "csv", "--output", str(csv_out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(csv_out.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == sum(len(q["themes"]) for q in data["questions"])
+    assert {"label", "key_phrases", "submission_count", "stakeholder_citizen", "quote_1_ref"} <= set(rows[0])
+
+
+def test_csv_cells_cannot_run_as_formulas():
+    summary = {"consultation": "x", "questions": [{"key": None, "question": "Q", "themes": [
+        {"id": "t1", "label": "=cmd()", "key_phrases": ["+a"], "submission_count": 1, "by_stakeholder_type": {},
+         "quotes": [{"submission_ref": "KTB-1", "text": "@SUM(A1)", "source": "text", "start": 0, "end": 8}]}]}]}
+    rows = list(csv.reader(io.StringIO(write_csv(summary).decode("utf-8-sig"))))
+    assert rows[1][4] == "'=cmd()" and "'@SUM(A1)" in rows[1]
+
+
+def test_cli_export_errors(app, runner, make_consultation, make_submission, tmp_path):
+    slug, _ = setup(app, make_consultation, make_submission, analyse=False)
+    out = tmp_path / "x.json"
+    unknown = runner.invoke(args=["consult", "export", "tidak-ada", "--format", "json", "--output", str(out)])
+    assert unknown.exit_code != 0 and "no consultation" in unknown.output
+    none_yet = runner.invoke(args=["consult", "export", slug, "--format", "json", "--output", str(out)])
+    assert none_yet.exit_code != 0 and "no finished analysis" in none_yet.output
+    bad_format = runner.invoke(args=["consult", "export", slug, "--format", "doc", "--output", str(out)])
+    assert bad_format.exit_code != 0
+    no_folder = runner.invoke(args=["consult", "export", slug, "--format", "json",
+                                    "--output", str(tmp_path / "nope" / "x.json")])
+    assert no_folder.exit_code != 0
+    assert not out.exists()
+
+
+def test_drafter_downloads_match_the_cli(app, runner, make_consultation, make_submission, make_user, login,
+                                         client, tmp_path):
+    slug, _ = setup(app, make_consultation, make_submission)
+    login(make_user(slug=slug))
+    response = client.get(f"/staff/c/{slug}/export.json")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    web = json.loads(response.data)
+    out = tmp_path / "cli.json"
+    runner.invoke(args=["consult", "export", slug, "--format", "json", "--output", str(out)])
+    cli = json.loads(out.read_text(encoding="utf-8"))
+    web.pop("generated_at"), cli.pop("generated_at")
+    assert web == cli
+    csv_response = client.get(f"/staff/c/{slug}/export.csv")
+    assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
+    assert client.get(f"/staff/c/{slug}/export.exe").status_code == 404

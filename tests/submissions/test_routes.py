@@ -1,0 +1,169 @@
+"""The submission form, confirmation and receipt pages through the test client."""
+from __future__ import annotations
+
+import io
+import re
+
+from consult import create_app
+from consult.extensions import db, mail
+from consult.submissions.models import Submission
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def form_data(**kw):
+    data = {"stakeholder_type": "citizen", "name": "Budi Santoso", "email": "", "region": "Kotabumi",
+            "q_q1": "Mutasi harus transparan dan kriterianya diumumkan.", "q_q2": "",
+            "q_support": "Setuju", "body": "Mohon pelatihan merata ke kecamatan.",
+            "consent_publish": "y", "client_token": "tok-" + kw.pop("token", "1")}
+    data.update(kw)
+    return data
+
+
+def count(app):
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(Submission))
+
+
+def test_form_shows_questions_and_a_fresh_client_token(make_consultation, client):
+    slug = make_consultation()
+    page = client.get(f"/c/{slug}/submit").get_data(as_text=True)
+    assert "Bagaimana penempatan ASN?" in page and "Setujukah Anda?" in page
+    assert re.search(r'name="client_token"[^>]*value="[\w-]{20,}"', page)
+
+
+def test_submit_confirm_and_receipt(app, make_consultation, client):
+    slug = make_consultation()
+    response = client.post(f"/c/{slug}/submit", data=form_data())
+    assert response.status_code == 302
+    assert count(app) == 1  # durable before the confirmation page is shown
+    confirmation = client.get(response.headers["Location"]).get_data(as_text=True)
+    reference = re.search(r"KTB-\d{4}-\d{6}", confirmation).group(0)
+    receipt_url = re.search(r'href="(https?://[^"]+/r/[^"]+)"', confirmation).group(1)
+    receipt = client.get(receipt_url)
+    assert receipt.status_code == 200
+    text = receipt.get_data(as_text=True)
+    assert reference in text and "Mohon pelatihan merata ke kecamatan." in text
+    assert receipt.headers["Referrer-Policy"] == "no-referrer"
+    # the public reference alone never opens the receipt
+    assert client.get(f"/r/{reference}").status_code == 404
+
+
+def test_form_with_errors_keeps_everything_typed(app, make_consultation, client):
+    slug = make_consultation()
+    response = client.post(f"/c/{slug}/submit", data=form_data(name="", stakeholder_type="",
+                                                                 body="Teks panjang saya yang berharga."))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Teks panjang saya yang berharga." in page
+    assert "Mutasi harus transparan dan kriterianya diumumkan." in page
+    assert 'value="Kotabumi"' in page
+    assert count(app) == 0
+
+
+def test_whitespace_only_submission_is_refused(app, make_consultation, client):
+    slug = make_consultation()
+    response = client.post(f"/c/{slug}/submit", data=form_data(body="   \n  ", q_q1="  "))
+    assert response.status_code == 422
+    assert count(app) == 0
+
+
+def test_closed_consultation_refuses_with_a_clear_message(app, make_consultation, client):
+    slug = make_consultation(state="closed")
+    get = client.get(f"/c/{slug}/submit").get_data(as_text=True)
+    assert 'name="body"' not in get
+    response = client.post(f"/c/{slug}/submit", data=form_data(body="Teks yang terlambat."))
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "Teks yang terlambat." in page  # kept so the respondent can copy it
+    assert count(app) == 0
+
+
+def test_expired_csrf_token_keeps_the_text(template_db, tmp_path, make_consultation):
+    import shutil
+
+    from tests.conftest import _config
+
+    db_path = tmp_path / "csrf.sqlite3"
+    shutil.copy(template_db, db_path)
+    app = create_app("testing", _config(db_path, tmp_path, WTF_CSRF_ENABLED=True))
+    with app.app_context():
+        from consult.consultations.services import add_question, create_consultation
+
+        c = create_consultation(slug="csrf", title="CSRF")
+        add_question(c, key="q1", text="Pertanyaan?")
+        db.session.commit()
+    client = app.test_client()
+    response = client.post("/c/csrf/submit", data={**form_data(), "csrf_token": "expired-or-forged",
+                                                    "q_q1": "Jawaban yang tidak boleh hilang."})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Jawaban yang tidak boleh hilang." in page
+    assert 'name="csrf_token"' in page  # a fresh token to send again
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    again = client.post("/c/csrf/submit", data={**form_data(), "csrf_token": token, "q_q1": "Jawaban."})
+    assert again.status_code == 302
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_email_receipt_is_sent(app, make_consultation, client):
+    slug = make_consultation()
+    with mail.record_messages() as outbox:
+        client.post(f"/c/{slug}/submit", data=form_data(email="Warga@Example.org"))
+    assert len(outbox) == 1
+    assert outbox[0].recipients == ["warga@example.org"]
+    assert "/r/" in outbox[0].body
+
+
+def test_attachment_is_kept_after_an_error_and_stored_on_success(app, make_consultation, client):
+    slug = make_consultation()
+    first = client.post(f"/c/{slug}/submit", data=form_data(name="", attachment=(io.BytesIO(PDF), "kertas.pdf")),
+                        content_type="multipart/form-data")
+    assert first.status_code == 422
+    page = first.get_data(as_text=True)
+    kept = re.search(r'name="attachment_token" type="hidden" value="([^"]+)"', page).group(1)
+    second = client.post(f"/c/{slug}/submit", data=form_data(attachment_token=kept),
+                         content_type="multipart/form-data")
+    assert second.status_code == 302
+    with app.app_context():
+        submission = db.session.scalar(db.select(Submission))
+        assert submission.attachment.filename == "kertas.pdf"
+
+
+def test_bad_attachment_type_is_refused(app, make_consultation, client):
+    slug = make_consultation()
+    response = client.post(f"/c/{slug}/submit", data=form_data(attachment=(io.BytesIO(b"hello"), "a.pdf")),
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "PDF" in response.get_data(as_text=True)
+    assert count(app) == 0
+
+
+def test_double_post_records_one_submission(app, make_consultation, client):
+    slug = make_consultation()
+    a = client.post(f"/c/{slug}/submit", data=form_data(token="same"))
+    b = client.post(f"/c/{slug}/submit", data=form_data(token="same"))
+    assert a.status_code == b.status_code == 302
+    assert count(app) == 1
+
+
+def test_submission_rate_limit(template_db, tmp_path):
+    import shutil
+
+    from tests.conftest import _config
+
+    db_path = tmp_path / "rl.sqlite3"
+    shutil.copy(template_db, db_path)
+    app = create_app("testing", _config(db_path, tmp_path, RATELIMIT_ENABLED=True, SUBMISSION_RATE_LIMIT="2 per hour"))
+    with app.app_context():
+        from consult.consultations.services import create_consultation
+
+        create_consultation(slug="rl", title="RL")
+        db.session.commit()
+    client = app.test_client()
+    client.get("/c/rl/submit")  # sets the device cookie the limit keys on
+    codes = [client.post("/c/rl/submit", data=form_data(token=str(i))).status_code for i in range(3)]
+    assert codes == [302, 302, 429]
+    with app.app_context():
+        db.engine.dispose()
