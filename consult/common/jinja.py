@@ -4,17 +4,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_time, get_locale
 from markupsafe import Markup
 
 from ..text.markdown import render_markdown
 
 
-def wib(value: datetime | None, fmt: str = "medium") -> str:
-    """Format an aware UTC datetime in the display time zone (WIB by default) and locale."""
+def wib(value: datetime | None) -> str:
+    """Format an aware UTC datetime in the display time zone and locale, to the minute.
+
+    E.g. ``13 Des 2026 15.53 WIB`` in Indonesian, ``Dec 13, 2026 3:53 PM WIB`` in English.
+    """
     if value is None:
         return ""
-    return f"{format_datetime(value, fmt)} WIB" if fmt != "iso" else value.isoformat()
+    return f"{format_date(value, 'medium')} {format_time(value, 'short')} WIB"
 
 
 def markdown_filter(source: str | None) -> Markup:

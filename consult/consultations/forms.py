@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -13,3 +13,9 @@ class DocumentForm(FlaskForm):
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     file = FileField(_l("File (PDF or DOCX)"), validators=[FileRequired()])
+
+
+class AnsweredForm(FlaskForm):
+    """Mark a closed consultation as answered (or not), until published responses decide it."""
+
+    answered = BooleanField(_l("The government has answered this consultation"))

@@ -13,7 +13,7 @@ from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..submissions.queries import public_submission_counts
 from . import queries, services
-from .forms import DocumentForm
+from .forms import AnsweredForm, DocumentForm
 from .models import Document
 
 bp = Blueprint("consultations", __name__)
@@ -78,4 +78,19 @@ def upload_document(slug: str):
             db.session.commit()
             flash(_("Document added."), "success")
             return redirect(url_for("consultations.upload_document", slug=slug))
-    return render_template("consultations/documents.html", consultation=consultation, form=form)
+    return render_template("consultations/documents.html", consultation=consultation, form=form,
+                           answered_form=AnsweredForm(answered=consultation.answered))
+
+
+@bp.route("/staff/c/<slug>/answered", methods=["POST"])
+@login_required
+def set_answered(slug: str):
+    """Staff: set or clear the "answered" flag of a consultation."""
+    consultation = _get_or_404(slug, include_drafts=True)
+    require_role(consultation, Role.drafter)
+    form = AnsweredForm()
+    if form.validate_on_submit():
+        services.set_answered(consultation, form.answered.data, current_user)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("consultations.upload_document", slug=slug))

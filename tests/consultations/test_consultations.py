@@ -123,3 +123,12 @@ def test_document_upload_needs_the_drafter_role(make_consultation, make_user, lo
     other = make_consultation()
     login(make_user(slug=other))
     assert client.get(f"/staff/c/{slug}/documents").status_code == 403
+
+
+def test_staff_marks_a_closed_consultation_answered(make_consultation, make_user, login, client):
+    slug = make_consultation(state="closed")
+    login(make_user(slug=slug))
+    assert client.post(f"/staff/c/{slug}/answered", data={"answered": "y"}).status_code == 302
+    assert "badge-answered" in client.get(f"/c/{slug}").get_data(as_text=True)
+    client.post(f"/staff/c/{slug}/answered", data={})
+    assert "badge-closed" in client.get(f"/c/{slug}").get_data(as_text=True)
