@@ -1,7 +1,7 @@
 """Staff pages: the dashboard and the drafter's theme page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,7 +13,6 @@ from ..common.hooks import register_receipt_panel
 from ..common.visibility import Audience
 from ..consultations import queries as consultation_queries
 from ..consultations.models import Consultation
-from ..errors import NotFound
 from ..extensions import db
 from ..submissions.queries import choice_counts, count_for
 from . import jobs as analysis_jobs  # noqa: F401 — registers the job
@@ -27,13 +26,6 @@ bp = Blueprint("analysis", __name__)
 def _receipt_themes(submission):
     themes = queries.themes_of_submission(submission)
     return ("analysis/_receipt_panel.html", {"themes": themes})
-
-
-def _consultation_or_404(slug: str) -> Consultation:
-    try:
-        return consultation_queries.get_by_slug(slug, include_drafts=True)
-    except NotFound:
-        abort(404)
 
 
 @bp.route("/")
@@ -53,7 +45,7 @@ def dashboard():
 @login_required
 def show_themes(slug: str):
     """The drafter's view of the themes: counts, key phrases, quotes, stakeholder types."""
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
     require_role(consultation, Role.drafter)
     run = queries.latest_run(consultation)
     pending = queries.latest_run(consultation, finished=False)
@@ -71,7 +63,7 @@ def show_themes(slug: str):
 @login_required
 def run_analysis(slug: str):
     """Start a new analysis run in the background."""
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
     require_role(consultation, Role.drafter)
     form = RunAnalysisForm()
     if not form.validate():

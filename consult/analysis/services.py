@@ -152,10 +152,10 @@ def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> Analysis
         result = engine.analyse(docs, n_themes=run.n_themes, seed=run.seed,
                                 previous=_previous_result(consultation.id, question_id, run.id),
                                 progress=section_progress)
-        results.append((question_id, docs, maps, result))
+        results.append((question_id, maps, result))
 
     run.started_at, run.submission_count = started, len(subs)
-    for position, (question_id, docs, maps, result) in enumerate(results):
+    for position, (question_id, maps, result) in enumerate(results):
         section = AnalysisSection(question_id=question_id, position=position,
                                   unassigned_ids=[int(d) for d in result.unassigned],
                                   diagnostics=result.diagnostics)

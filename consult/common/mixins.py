@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, true
+from sqlalchemy import Enum, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .types import UTCDateTime, utcnow
@@ -17,6 +17,20 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+class StoredFileMixin:
+    """Facts about an uploaded file kept under ``UPLOAD_DIR`` (see ``consult.common.files``).
+
+    ``filename`` is the name the uploader gave (for download); ``stored_name`` the random name on
+    disk; ``size_bytes`` in bytes; ``sha256`` the hex digest of the content.
+    """
+
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    stored_name: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
+    content_type: Mapped[str] = mapped_column(String(120), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
 
 
 class ModerationStatus(str, enum.Enum):

@@ -18,6 +18,7 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect):
+        """Aware datetime (any zone) or naive UTC → naive UTC for the database."""
         if value is None:
             return None
         if value.tzinfo is not None:
@@ -25,6 +26,7 @@ class UTCDateTime(TypeDecorator):
         return value
 
     def process_result_value(self, value: datetime | None, dialect):
+        """Naive UTC from the database → aware UTC datetime."""
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc)

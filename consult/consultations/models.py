@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..common.mixins import TimestampMixin
+from ..common.mixins import StoredFileMixin, TimestampMixin
 from ..common.types import UTCDateTime, utcnow
 from ..extensions import db
 
@@ -141,7 +141,7 @@ class Question(db.Model):
         return f"<Question {self.key} of {self.consultation_id}>"
 
 
-class Document(db.Model):
+class Document(StoredFileMixin, db.Model):
     """A draft-policy document (PDF or DOCX) stored under ``instance/uploads``."""
 
     __tablename__ = "documents"
@@ -151,11 +151,6 @@ class Document(db.Model):
         ForeignKey("consultations.id", ondelete="CASCADE"), nullable=False, index=True
     )
     title: Mapped[str] = mapped_column(String(300), nullable=False)
-    filename: Mapped[str] = mapped_column(String(255), nullable=False)
-    stored_name: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
-    content_type: Mapped[str] = mapped_column(String(120), nullable=False)
-    size_bytes: Mapped[int] = mapped_column(nullable=False)
-    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -9,7 +9,7 @@ from ..accounts.permissions import require_role
 from ..accounts.models import Role
 from ..common.forms import apply_errors
 from ..common.visibility import public_surface
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..extensions import db
 from ..submissions.queries import public_submission_counts
 from . import queries, services
@@ -17,13 +17,6 @@ from .forms import AnsweredForm, DocumentForm
 from .models import Document
 
 bp = Blueprint("consultations", __name__)
-
-
-def _get_or_404(slug: str, include_drafts: bool = False):
-    try:
-        return queries.get_by_slug(slug, include_drafts=include_drafts)
-    except NotFound:
-        abort(404)
 
 
 @bp.route("/")
@@ -39,7 +32,7 @@ def list_consultations():
 @public_surface("consultations.show_consultation")
 def show_consultation(slug: str):
     """A consultation's public page: background, documents, questions, window and count."""
-    consultation = _get_or_404(slug)
+    consultation = queries.get_by_slug(slug)
     count = public_submission_counts([consultation.id]).get(consultation.id, 0)
     return render_template("consultations/show.html", consultation=consultation, count=count)
 
@@ -47,7 +40,7 @@ def show_consultation(slug: str):
 @bp.route("/c/<slug>/documents/<int:document_id>")
 def download_document(slug: str, document_id: int):
     """Download a consultation document under its original file name."""
-    consultation = _get_or_404(slug)
+    consultation = queries.get_by_slug(slug)
     document = db.session.get(Document, document_id)
     if document is None or document.consultation_id != consultation.id:
         abort(404)
@@ -61,7 +54,7 @@ def download_document(slug: str, document_id: int):
 @login_required
 def upload_document(slug: str):
     """Staff: add a PDF or DOCX document to a consultation."""
-    consultation = _get_or_404(slug, include_drafts=True)
+    consultation = queries.get_by_slug(slug, include_drafts=True)
     require_role(consultation, Role.drafter)
     form = DocumentForm()
     if form.validate_on_submit():
@@ -86,7 +79,7 @@ def upload_document(slug: str):
 @login_required
 def set_answered(slug: str):
     """Staff: set or clear the "answered" flag of a consultation."""
-    consultation = _get_or_404(slug, include_drafts=True)
+    consultation = queries.get_by_slug(slug, include_drafts=True)
     require_role(consultation, Role.drafter)
     form = AnsweredForm()
     if form.validate_on_submit():

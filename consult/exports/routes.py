@@ -8,7 +8,6 @@ from flask_login import login_required
 from ..accounts.models import Role
 from ..accounts.permissions import require_role
 from ..consultations import queries as consultation_queries
-from ..errors import NotFound
 from .builders import NoAnalysis, theme_summary
 from .writers import WRITERS
 
@@ -19,10 +18,7 @@ bp = Blueprint("exports", __name__)
 @login_required
 def download_export(slug: str, fmt: str):
     """Download the latest theme summary as CSV or JSON (drafters and admins)."""
-    try:
-        consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
-    except NotFound:
-        abort(404)
+    consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
     require_role(consultation, Role.drafter)
     writer = WRITERS.get(fmt)
     if writer is None:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..common.mixins import ModeratedMixin, TimestampMixin
+from ..common.mixins import ModeratedMixin, StoredFileMixin, TimestampMixin
 from ..common.types import UTCDateTime, utcnow
 from ..extensions import db
 
@@ -133,7 +133,7 @@ class Answer(db.Model):
     question = relationship("Question")
 
 
-class Attachment(db.Model):
+class Attachment(StoredFileMixin, db.Model):
     """A position paper (PDF or DOCX) sent with a submission.
 
     ``segments`` holds the extracted text: ``[{"page": n, "text": ...}]`` for PDF,
@@ -146,11 +146,6 @@ class Attachment(db.Model):
     submission_id: Mapped[int] = mapped_column(
         ForeignKey("submissions.id", ondelete="CASCADE"), unique=True, nullable=False
     )
-    filename: Mapped[str] = mapped_column(String(255), nullable=False)
-    stored_name: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
-    content_type: Mapped[str] = mapped_column(String(120), nullable=False)
-    size_bytes: Mapped[int] = mapped_column(nullable=False)
-    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     segments: Mapped[list[dict]] = mapped_column(JSON, default=list, nullable=False)
 
     submission: Mapped[Submission] = relationship(back_populates="attachment")

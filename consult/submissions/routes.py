@@ -12,19 +12,12 @@ from ..common.hooks import receipt_panels
 from ..common.mail import send_mail
 from ..common.visitors import device_id, visitor_key
 from ..consultations import queries as consultation_queries
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..extensions import csrf, db, limiter
 from . import queries, services
 from .forms import new_client_token, submission_form_class
 
 bp = Blueprint("submissions", __name__)
-
-
-def _consultation_or_404(slug: str):
-    try:
-        return consultation_queries.get_by_slug(slug)
-    except NotFound:
-        abort(404)
 
 
 def _attachment_signer() -> URLSafeSerializer:
@@ -50,7 +43,7 @@ def _submission_limit() -> str:
 @limiter.limit(_submission_limit, key_func=visitor_key, methods=["POST"])
 def new_submission(slug: str):
     """Show and accept the submission form of an open consultation."""
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_queries.get_by_slug(slug)
     device_id()  # the visitor's device cookie, used for rate limits
     form = submission_form_class(consultation)()
     if request.method == "GET":
@@ -122,7 +115,7 @@ def new_submission(slug: str):
 @bp.route("/c/<slug>/submitted")
 def confirm_submission(slug: str):
     """After a submission: its public reference and the private receipt link."""
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_queries.get_by_slug(slug)
     last = session.get("last_receipt")
     if not last or last.get("slug") != slug:
         return redirect(url_for("consultations.show_consultation", slug=slug))

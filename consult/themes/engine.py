@@ -225,7 +225,7 @@ def analyse(
             groups.setdefault(int(labels[i]), []).append(i)
     mean_size = (sum(len(m) for m in groups.values()) / len(groups)) if groups else 1.0
     raw_themes = []
-    for step, (label, members) in enumerate(sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))):
+    for step, (_label_id, members) in enumerate(sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))):
         members.sort(key=lambda i: (-similarity[i], i))
         phrases = key_phrases(index, members, quotable, n, mean_size)
         weights: dict[str, float] = {}

@@ -109,7 +109,7 @@ def key_phrases(
         key_set = set(key)
         replaced = False
         skip = False
-        for j, (c_score, c_key, c_inside, _q) in enumerate(chosen):
+        for j, (_c_score, c_key, c_inside, _q) in enumerate(chosen):
             c_set = set(c_key)
             if key_set <= c_set:  # shorter or equal variant of a chosen phrase
                 skip = True

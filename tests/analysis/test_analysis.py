@@ -1,7 +1,6 @@
 """Analysis runs: what is analysed, counted and quoted, attachments, jobs and the drafter page."""
 from __future__ import annotations
 
-import io
 import time
 from pathlib import Path
 
@@ -75,7 +74,7 @@ def test_hiding_after_the_run_removes_counts_and_quotes(app, make_consultation, 
     from consult.common.mixins import ModerationStatus
 
     slug = make_consultation()
-    made = seed(make_submission, slug)
+    seed(make_submission, slug)
     run_id = analyse_now(app, slug)
     with app.app_context():
         before = run_view(db.session.get(AnalysisRun, run_id)).sections[-1]

@@ -5,8 +5,6 @@ import re
 
 import pytest
 
-from consult.analysis.services import request_analysis, run_analysis
-from consult.consultations.queries import get_by_slug
 from consult.extensions import db
 
 pytestmark = pytest.mark.slow

@@ -44,9 +44,7 @@ def test_reference_year_is_the_year_in_wib(app, make_consultation):
     slug = make_consultation()
     with app.app_context():
         # 31 Dec 2026 20:00 UTC is already 1 Jan 2027 in WIB
-        from datetime import timedelta
 
-        from consult.consultations.models import Consultation
 
         c = get_by_slug(slug)
         c.opens_at = datetime(2026, 12, 1, tzinfo=timezone.utc)

@@ -34,7 +34,7 @@ REMOTE = [
 
 def corpus(quotable=lambda i: True):
     docs = []
-    for group, texts in enumerate((PLACEMENT, TRAINING, REMOTE)):
+    for texts in (PLACEMENT, TRAINING, REMOTE):
         for j, text in enumerate(texts):
             i = len(docs)
             docs.append(Document(f"d{i}", text, stakeholder_type=["citizen", "academic"][j % 2],
