@@ -50,6 +50,12 @@ def create_app(config=None, overrides: dict | None = None):
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    if not app.testing:
+        # INFO and up reach the console: request problems, jobs, and (in development) the
+        # mail that is printed instead of sent.
+        import logging
+
+        app.logger.setLevel(logging.INFO)
     register_extensions(app)
     register_blueprints(app)
     from .errors import register_error_handlers

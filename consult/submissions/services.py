@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass, field
+import shutil
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -202,6 +203,7 @@ def record_submission(
         else:
             submission.answers.append(Answer(question_id=question.id, choice=value))
     if stored_attachment is not None:
+        stored_attachment = _unshared(stored_attachment, upload_dir)
         segments = extract_segments(Path(upload_dir) / stored_attachment.stored_name) if upload_dir else []
         submission.attachment = Attachment(
             filename=stored_attachment.filename, stored_name=stored_attachment.stored_name,
@@ -213,6 +215,19 @@ def record_submission(
     submission.reference = make_reference(reference_prefix, submission)
     db.session.flush()
     return submission, token
+
+
+def _unshared(stored: StoredFile, upload_dir: str | Path | None) -> StoredFile:
+    """The stored file itself, or a copy under a new name when another submission already uses it.
+
+    (A respondent may go back after sending and send the same kept attachment again.)
+    """
+    taken = db.session.scalar(select(Attachment.id).where(Attachment.stored_name == stored.stored_name))
+    if upload_dir is None or not taken:
+        return stored
+    new_name = f"{secrets.token_hex(16)}.{stored.kind}"
+    shutil.copyfile(Path(upload_dir) / stored.stored_name, Path(upload_dir) / new_name)
+    return replace(stored, stored_name=new_name)
 
 
 def store_attachment(stream: BinaryIO, filename: str, upload_dir: str | Path, max_bytes: int) -> StoredFile:

@@ -167,3 +167,17 @@ def test_submission_rate_limit(template_db, tmp_path):
     assert codes == [302, 302, 429]
     with app.app_context():
         db.engine.dispose()
+
+
+def test_same_kept_attachment_sent_twice_gives_two_files(app, make_consultation, client):
+    slug = make_consultation()
+    first = client.post(f"/c/{slug}/submit", data=form_data(name="", attachment=(io.BytesIO(PDF), "kertas.pdf")),
+                        content_type="multipart/form-data")
+    kept = re.search(r'name="attachment_token" type="hidden" value="([^"]+)"', first.get_data(as_text=True)).group(1)
+    for token in ("a", "b"):  # sent, then back and sent again as a new submission
+        response = client.post(f"/c/{slug}/submit", data=form_data(attachment_token=kept, token=token),
+                               content_type="multipart/form-data")
+        assert response.status_code == 302
+    with app.app_context():
+        names = {s.attachment.stored_name for s in db.session.scalars(db.select(Submission))}
+        assert len(names) == 2
