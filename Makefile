@@ -34,7 +34,7 @@ translations: install $(COMPILED)
 	$(BIN)/pybabel compile -d consult/translations -D messages >/dev/null
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* __pycache__' --sort-by-file --no-location --omit-header -o consult/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _plural:1,2 --ignore-dirs '.* __pycache__' --sort-by-file --no-location --omit-header -o consult/translations/messages.pot .
 
 update-messages: extract-messages
 	$(BIN)/pybabel update -i consult/translations/messages.pot -d consult/translations --no-fuzzy-matching --ignore-obsolete

@@ -36,6 +36,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "consult" / "translations")
     LANGUAGES = ("id", "en")
+    # Messages outside a request (CLI, jobs). Exports always use BABEL_DEFAULT_LOCALE.
+    CLI_LOCALE = "en"
 
     # Flask-WTF: a long time limit, because people write long submissions on slow phones.
     WTF_CSRF_TIME_LIMIT = 8 * 3600
@@ -45,6 +47,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     SUBMISSION_RATE_LIMIT = "20 per hour"
     LOGIN_RATE_LIMIT = "10 per minute"
+    # failed sign-ins per account, whatever device or address they come from
+    LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"
 
     # Flask-Mail. MAIL_SUPPRESS_SEND prints each message to the log instead of sending it.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

@@ -70,7 +70,8 @@ def register_extensions(app) -> None:
     """Bind every extension of ``consult.extensions`` to ``app``."""
     from pathlib import Path
 
-    from .common import i18n, mail as mail_setup, visitors
+    from .common import i18n, visitors
+    from .common import mail as mail_setup
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
@@ -86,6 +87,9 @@ def register_extensions(app) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
     i18n.init_app(app)
     visitors.init_app(app)
 

@@ -67,10 +67,15 @@ def register_error_handlers(app: Flask) -> None:
     def not_found(e):
         return page(404, _l("Page not found"), _l("We could not find that page."))
 
+    @app.errorhandler(405)
+    def wrong_method(e):
+        return page(405, _l("Not allowed"), _l("This page cannot be used that way."))
+
     @app.errorhandler(413)
     def too_large(e):
-        return page(413, _l("File too large"),
-                    _l("The upload is larger than the site accepts. Go back and choose a smaller file."))
+        return page(413, _l("Too large"),
+                    _l("What you sent (text and files together) is larger than the site accepts. "
+                       "Go back, shorten it or choose a smaller file, and try again."))
 
     @app.errorhandler(429)
     def too_many(e):

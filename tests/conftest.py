@@ -57,8 +57,7 @@ def _config(db_path: Path, tmp: Path, **extra) -> dict:
 def compiled_catalogues():
     """Compile the .po catalogues to .mo when missing or stale, as `make translations` does.
 
-    Outside a request the interface uses the default locale (Indonesian): CLI messages and
-    service errors are checked in Indonesian, so the catalogue must be compiled.
+    Pages are checked in Indonesian (the default), so the catalogue must be compiled.
     """
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po

@@ -6,9 +6,8 @@ import sys
 
 import pytest
 
-from consult import create_app
 from config import ProductionConfig
-
+from consult import create_app
 from tests.conftest import ROOT
 
 
@@ -45,6 +44,11 @@ def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/tidak-ada")
     assert response.status_code == 404
     assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
+
+
+def test_wrong_method_gets_the_site_error_page(client):
+    response = client.delete("/")
+    assert response.status_code == 405 and "Akses tidak diizinkan" in response.get_data(as_text=True)
 
 
 def test_themes_engine_imports_no_flask_or_sqlalchemy():

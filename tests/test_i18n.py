@@ -8,17 +8,24 @@ from tests.conftest import ROOT
 
 CATALOGUE = ROOT / "consult" / "translations" / "id" / "LC_MESSAGES" / "messages.po"
 METHODS = [("consult/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
+OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.do"}, "templates/**.txt": {"extensions": "jinja2.ext.do"}}
 
 
 def source_messages() -> set:
-    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "_plural": (1, 2)}
     found = set()
     # like `make extract-messages`: skip hidden folders and caches, but not `_macros/`
     skip = lambda path: not any(part.startswith(".") or part == "__pycache__" for part in path.split("/"))
-    for _file, _line, message, _comments, _context in extract_from_dir(str(ROOT), METHODS, keywords=keywords,
+    for _file, _line, message, _comments, _context in extract_from_dir(str(ROOT), METHODS, OPTIONS, keywords=keywords,
                                                                          directory_filter=skip):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
+
+
+def test_every_template_is_read_by_the_extractor():
+    # a template the extractor cannot parse is skipped silently, and its strings never get translated
+    found = source_messages()
+    assert {"required", "Draft", "Not stated", "Please check the fields marked below. Everything you wrote is kept."} <= found
 
 
 def test_indonesian_catalogue_is_complete():

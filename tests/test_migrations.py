@@ -7,7 +7,6 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from consult.extensions import db
-
 from tests.conftest import ROOT
 
 

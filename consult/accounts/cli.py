@@ -21,7 +21,7 @@ from .models import Role
               help="Password (asked for when not given; at least 10 characters).")
 @domain_errors
 def create_user(email, role, slugs, name, password):
-    """Create a staff user, or grant a role to an existing one."""
+    """Create a staff user, or grant a role (and set the password) of an existing one."""
     if role != "admin" and not slugs:
         raise click.UsageError("--consultation SLUG is required for moderator and drafter")
     consultations = [get_by_slug(slug, include_drafts=True) for slug in slugs]
@@ -29,8 +29,10 @@ def create_user(email, role, slugs, name, password):
     created = user is None
     if created:
         user = services.create_user(email, password, name=name, is_admin=(role == "admin"))
-    elif role == "admin":
-        user.is_admin = True
+    else:
+        services.set_password(user, password)  # the password given replaces the old one
+        if role == "admin":
+            user.is_admin = True
     for consultation in consultations:
         if role != "admin":
             services.grant_role(user, consultation, Role(role))

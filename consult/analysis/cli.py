@@ -36,6 +36,7 @@ def analyse(slug, n_themes, seed):
     db.session.commit()
     view = run_view(run)
     for section in view.sections:
-        click.echo(f"{section.title[:70]}: {len(section.themes)} themes, "
+        n = len(section.themes)
+        click.echo(f"{section.title[:70]}: {n} theme{'' if n == 1 else 's'}, "
                    f"{section.submission_count} submissions, {len(section.unassigned_refs)} unassigned")
     click.echo(f"Analysis {run.id} of {slug} finished: {run.submission_count} submissions analysed")

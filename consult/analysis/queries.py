@@ -13,10 +13,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..common.visibility import Audience, passes
-from ..themes import label_from_phrases
 from ..consultations.models import Consultation, Question
 from ..extensions import db
 from ..submissions.models import Submission
+from ..themes import label_from_phrases
 from .models import AnalysisRun, AnalysisSection, RunState, Theme, ThemeAssignment
 
 GENERAL_TITLE = _l("General comments (free text and attachments)")

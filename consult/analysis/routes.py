@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -20,6 +21,14 @@ from . import queries, services
 from .forms import RunAnalysisForm
 
 bp = Blueprint("analysis", __name__)
+
+# The engine's progress stages, as the drafter reads them.
+STAGE_LABELS = {
+    "preprocess": _l("preparing the texts"),
+    "vectorise": _l("comparing the texts"),
+    "cluster": _l("grouping into themes"),
+    "describe": _l("describing the themes"),
+}
 
 
 @register_receipt_panel
@@ -55,7 +64,7 @@ def show_themes(slug: str):
     return render_template(
         "analysis/themes.html", consultation=consultation, view=view, pending=pending,
         form=RunAnalysisForm(), analysed_now=count_for(consultation, Audience.ANALYSIS),
-        choices=choice_counts(consultation, Audience.ANALYSIS),
+        choices=choice_counts(consultation, Audience.ANALYSIS), stage_labels=STAGE_LABELS,
     )
 
 

@@ -22,7 +22,14 @@ from ..errors import NotAllowed
 from ..extensions import db
 from ..submissions.models import Submission
 from ..submissions.queries import submissions_for
-from .models import AnalysisRun, AnalysisSection, RunState, Theme, ThemeAssignment, ThemeQuote
+from .models import (
+    AnalysisRun,
+    AnalysisSection,
+    RunState,
+    Theme,
+    ThemeAssignment,
+    ThemeQuote,
+)
 
 Progress = Callable[[str, float], None]
 SEPARATOR = "\n\n"

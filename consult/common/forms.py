@@ -1,7 +1,54 @@
-"""Form helpers shared by features."""
+"""Form helpers shared by features: the base form (translated built-in messages) and apply_errors."""
 from __future__ import annotations
 
+from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+
+# WTForms ships no Indonesian catalogue. Its built-in messages are listed here so that
+# `make extract-messages` puts them in our catalogue, and BaseForm looks them up there.
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Invalid input."),
+    _l("Not a valid choice."),
+    _l("Not a valid integer value."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Invalid email address."),
+)
+
+
+def _plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural message for extraction (keyword ``_plural:1,2``); returns it unchanged."""
+    return singular, plural
+
+
+WTFORMS_PLURALS = (
+    _plural("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters."),
+    _plural("Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long."),
+)
+
+
+class _CatalogueTranslations:
+    """WTForms translations object backed by our Flask-Babel catalogue (no formatting here:
+    WTForms interpolates its own ``%(min)d``-style values)."""
+
+    def gettext(self, string: str) -> str:
+        return get_translations().gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ngettext(singular, plural, n)
+
+
+class BaseForm(FlaskForm):
+    """FlaskForm whose built-in validation messages follow the interface language."""
+
+    class Meta:
+        def get_translations(self, form):
+            """Our catalogue instead of WTForms' own (which lacks Indonesian)."""
+            return _CatalogueTranslations()
 
 
 def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
@@ -18,3 +65,10 @@ def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
             if field is not None:
                 field.errors = target
         target.extend(str(m) for m in messages)
+
+
+def normalise_newlines(value):
+    """WTForms filter: browsers send line breaks as CRLF; count and store them as one character."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value

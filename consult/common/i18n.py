@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 
 bp = Blueprint("i18n", __name__)
 
@@ -16,11 +24,11 @@ bp = Blueprint("i18n", __name__)
 def select_locale() -> str:
     """Flask-Babel locale selector: ``?lang=``, then the session, then ``BABEL_DEFAULT_LOCALE``.
 
-    Outside a request (CLI, jobs) the default locale applies.
+    Outside a request (CLI, jobs) ``CLI_LOCALE`` applies (English: the CLI's own words are English).
     """
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return current_app.config["CLI_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked

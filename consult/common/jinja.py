@@ -4,20 +4,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import request, url_for
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import get_locale
 from markupsafe import Markup
 
 from ..text.markdown import render_markdown
+from .dates import format_wib
 
 
 def wib(value: datetime | None) -> str:
-    """Format an aware UTC datetime in the display time zone and locale, to the minute.
-
-    E.g. ``13 Des 2026 15.53 WIB`` in Indonesian, ``Dec 13, 2026 3:53 PM WIB`` in English.
-    """
-    if value is None:
-        return ""
-    return f"{format_date(value, 'medium')} {format_time(value, 'short')} WIB"
+    """Template filter: see :func:`consult.common.dates.format_wib` (``None`` gives ``""``)."""
+    return format_wib(value) if value is not None else ""
 
 
 def markdown_filter(source: str | None) -> Markup:

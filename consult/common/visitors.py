@@ -9,8 +9,8 @@ from __future__ import annotations
 import secrets
 
 from flask import g, request
-from flask_login import current_user
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 COOKIE = "consult_device"

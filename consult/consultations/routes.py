@@ -1,12 +1,21 @@
 """Public consultation pages and the staff document upload."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..accounts.permissions import require_role
 from ..accounts.models import Role
+from ..accounts.permissions import require_role
 from ..common.forms import apply_errors
 from ..common.visibility import public_surface
 from ..errors import ValidationFailed

@@ -15,7 +15,14 @@ from sqlalchemy import select
 from ..common.files import FileRejected, store_upload
 from ..errors import NotAllowed, ValidationFailed
 from ..extensions import db
-from .models import Consultation, Document, Lifecycle, ModerationMode, Question, QuestionKind
+from .models import (
+    Consultation,
+    Document,
+    Lifecycle,
+    ModerationMode,
+    Question,
+    QuestionKind,
+)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LIKERT_OPTIONS = ["Sangat tidak setuju", "Tidak setuju", "Netral", "Setuju", "Sangat setuju"]

@@ -6,7 +6,8 @@ from flask import current_app
 
 from ..cli import domain_errors
 from ..extensions import db
-from .seed import DEMO_PASSWORD, seed_demo as seed
+from .seed import DEMO_PASSWORD
+from .seed import seed_demo as seed
 
 
 @click.command("seed-demo")

@@ -6,6 +6,9 @@ hidden ones never; quotes come only from published submissions with consent.
 """
 from __future__ import annotations
 
+from flask import current_app
+from flask_babel import force_locale
+
 from ..analysis.queries import RunView, latest_run, run_view
 from ..common.types import utcnow
 from ..common.visibility import Audience
@@ -42,9 +45,16 @@ def theme_summary(consultation: Consultation, audience: Audience = Audience.ANAL
                                     "source", "page"|"paragraph", "start", "end"}],
                                     "submission_refs"}]}]}
 
+    Texts (the general section's title) are in the site's default language, whoever asks.
+
     Raises:
         NoAnalysis: no analysis run has finished yet.
     """
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # the same file from web and CLI
+        return _theme_summary(consultation, audience)
+
+
+def _theme_summary(consultation: Consultation, audience: Audience) -> dict:
     run = latest_run(consultation)
     if run is None:
         raise NoAnalysis(f"{consultation.slug} has no finished analysis; run `flask consult analyse {consultation.slug}`")

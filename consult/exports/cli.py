@@ -35,6 +35,9 @@ def export(slug, fmt, output):
     try:
         with os.fdopen(handle, "wb") as fh:
             fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; an export is an ordinary file
         os.replace(temp, output)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -29,5 +29,5 @@ def download_export(slug: str, fmt: str):
         flash(_("No analysis has finished yet."), "error")
         return redirect(url_for("analysis.show_themes", slug=slug))
     filename = f"{consultation.slug}-themes.{writer.extension}"
-    return Response(writer.write(summary), mimetype=writer.mimetype,
+    return Response(writer.write(summary), content_type=writer.mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

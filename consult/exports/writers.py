@@ -15,7 +15,8 @@ from .builders import theme_rows
 
 @dataclass(frozen=True)
 class Writer:
-    """A format: its MIME type, file extension and ``write(summary) -> bytes``."""
+    """A format: its content type (with charset where it applies), file extension and
+    ``write(summary) -> bytes``."""
 
     mimetype: str
     extension: str

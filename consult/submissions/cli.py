@@ -18,7 +18,9 @@ from . import importers
 @click.option("--text-column", required=True, help="Column holding the submission text.")
 @click.option("--question", "question_key", default=None,
               help="Key of an open question the text answers (default: the general free text).")
-@click.option("--stakeholder-column", default=None, help="Column with the stakeholder type.")
+@click.option("--stakeholder-column", default=None,
+              help="Column with the stakeholder type: citizen, academic, professional_body, civil_servant, "
+                   "government_unit, other, or an Indonesian alias (warga, akademisi, asosiasi, ASN, OPD, lainnya…).")
 @click.option("--name-column", default=None, help="Column with the respondent's name.")
 @click.option("--organisation-column", default=None, help="Column with the organisation.")
 @click.option("--date-column", default=None, help="Column with the date (ISO 8601 or epoch; naive = WIB).")

@@ -4,18 +4,26 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Email, Length, Optional
 
+from ..common.forms import BaseForm, normalise_newlines
 from ..consultations.models import Consultation, QuestionKind
 from .models import STAKEHOLDER_LABELS, StakeholderType
 
 MAX_TEXT = 20_000
 
 
-class SubmissionFormBase(FlaskForm):
+class SubmissionFormBase(BaseForm):
     """Fields every consultation asks; question fields are added by :func:`submission_form_class`."""
 
     client_token = HiddenField()
@@ -29,13 +37,13 @@ class SubmissionFormBase(FlaskForm):
     anonymous = BooleanField(_l("Send anonymously (your name is not recorded)"))
     on_behalf = BooleanField(_l("I am responding on behalf of an organisation"))
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=300)])
-    email = StringField(
+    email = EmailField(
         _l("E-mail (optional, for your receipt; never published)"),
         validators=[Optional(), Email(check_deliverability=False, message=_l("This e-mail address is not valid.")),
                     Length(max=254)],
     )
     region = StringField(_l("Kecamatan (optional)"), validators=[Optional(), Length(max=120)])
-    body = TextAreaField(_l("Your submission"), validators=[Length(max=MAX_TEXT)])
+    body = TextAreaField(_l("Your submission"), validators=[Length(max=MAX_TEXT)], filters=[normalise_newlines])
     attachment = FileField(_l("Position paper (optional, PDF or DOCX)"))
     consent_publish = BooleanField(_l("I agree that my submission may be published and quoted (never my e-mail)"))
 
@@ -50,7 +58,7 @@ def submission_form_class(consultation: Consultation) -> type[SubmissionFormBase
     for question in consultation.questions:
         if question.kind is QuestionKind.open:
             field = TextAreaField(question.text, description=question.help_text,
-                                  validators=[Length(max=MAX_TEXT)])
+                                  validators=[Length(max=MAX_TEXT)], filters=[normalise_newlines])
         else:
             field = RadioField(question.text, description=question.help_text,
                                choices=[SelectChoice(o) for o in question.options], validate_choice=False)

@@ -15,7 +15,7 @@ from ..consultations.models import Consultation, QuestionKind
 from ..consultations.services import add_question, create_consultation
 from ..errors import DomainError
 from ..text.normalise import clean_text, is_blank
-from .models import StakeholderType, SubmissionSource
+from .models import SubmissionSource
 from .services import SubmissionInput, record_submission
 
 
@@ -58,7 +58,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict]]:
         raise ImportFailed(f"not a file: {path}")
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
+            reader = csv.DictReader(fh, strict=True)  # a broken quote is an error, not text
             rows = list(reader)
             header = reader.fieldnames or []
     except UnicodeDecodeError as exc:
@@ -82,7 +82,8 @@ def _parse_date(value: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise ValueError(f"unreadable date {value!r} (use ISO 8601, e.g. 2026-11-20 or 2026-11-20T09:30+07:00)") from exc
+        raise ValueError(f"unreadable date {value!r} (use ISO 8601, e.g. 2026-11-20 or "
+                         f"2026-11-20T09:30+07:00, or epoch seconds or milliseconds)") from exc
     if parsed.tzinfo is None:  # a bare date or time is read as WIB, the site's time zone
         from zoneinfo import ZoneInfo
 
@@ -109,7 +110,8 @@ def import_csv(
     Args:
         text_column: column holding the text; it becomes the general free text, or the answer
             to the open question ``question_key`` when given.
-        stakeholder_column: values such as ``citizen``, ``akademisi``, ``ASN`` (unknown → other).
+        stakeholder_column: values such as ``citizen``, ``akademisi``, ``ASN`` (see
+            ``STAKEHOLDER_ALIASES``); an empty cell means not stated.
         date_column: ISO 8601 or epoch; naive values are read as WIB.
         consent: whether the respondents agreed to be quoted (default no: counted, never quoted).
 
@@ -118,7 +120,8 @@ def import_csv(
 
     Raises:
         ImportFailed: missing or empty file, a named column that does not exist, an unknown
-            question key, an unreadable date, or no row with text.
+            question key, an unreadable date, an unknown stakeholder type, broken CSV quoting, or
+            no row with text.
     """
     path = Path(path)
     header, rows = _read_csv(path)
@@ -143,7 +146,10 @@ def import_csv(
         stakeholder = None
         if stakeholder_column:
             raw = (row.get(stakeholder_column) or "").strip().lower()
-            stakeholder = STAKEHOLDER_ALIASES.get(raw, StakeholderType.other.value if raw else None)
+            if raw and raw not in STAKEHOLDER_ALIASES:
+                raise ImportFailed(f"line {line}: unknown stakeholder type {raw!r} "
+                                   f"(accepted: {', '.join(sorted(STAKEHOLDER_ALIASES))})")
+            stakeholder = STAKEHOLDER_ALIASES.get(raw)
         try:
             when = _parse_date(row.get(date_column, "")) if date_column else None
         except ValueError as exc:

@@ -1,10 +1,23 @@
 """Public submission form, confirmation and private receipt pages."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   send_from_directory, session, url_for)
+import time
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.exc import IntegrityError
 
 from ..common.files import StoredFile
 from ..common.forms import apply_errors
@@ -38,20 +51,44 @@ def _submission_limit() -> str:
     return current_app.config["SUBMISSION_RATE_LIMIT"]
 
 
+MAX_FORM_TOKENS = 10
+RECEIPT_SHOWN_FOR = 30 * 60  # seconds the confirmation page shows the receipt link
+
+
+def _issue_form_token() -> str:
+    """A new form key, remembered in this browser session (only issued keys make a resend safe)."""
+    token = new_client_token()
+    session["form_tokens"] = (session.get("form_tokens", []) + [token])[-MAX_FORM_TOKENS:]
+    return token
+
+
+def _issued_here(token: str | None) -> bool:
+    return bool(token) and token in session.get("form_tokens", [])
+
+
+def _accepted(response) -> bool:
+    """Only accepted submissions (a redirect to the confirmation) count towards the rate limit."""
+    return response.status_code == 302
+
+
+def _remember_receipt(slug: str, reference: str, token: str) -> None:
+    session["last_receipt"] = {"slug": slug, "reference": reference, "token": token, "at": int(time.time())}
+
+
 @bp.route("/c/<slug>/submit", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token and, when it expired, comes back filled in
-@limiter.limit(_submission_limit, key_func=visitor_key, methods=["POST"])
+@limiter.limit(_submission_limit, key_func=visitor_key, methods=["POST"], deduct_when=_accepted)
 def new_submission(slug: str):
     """Show and accept the submission form of an open consultation."""
     consultation = consultation_queries.get_by_slug(slug)
     device_id()  # the visitor's device cookie, used for rate limits
     form = submission_form_class(consultation)()
     if request.method == "GET":
-        form.client_token.data = new_client_token()
+        form.client_token.data = _issue_form_token()
         return render_template("submissions/form.html", consultation=consultation, form=form)
 
-    if not form.client_token.data:
-        form.client_token.data = new_client_token()
+    if not _issued_here(form.client_token.data):
+        form.client_token.data = _issue_form_token()
     kept = _kept_attachment(form.attachment_token.data)
     errors: dict[str, list] = {}
     upload = form.attachment.data
@@ -94,7 +131,15 @@ def new_submission(slug: str):
             db.session.rollback()
             apply_errors(form, exc.errors)
         else:
-            db.session.commit()  # durable before the page says so
+            try:
+                db.session.commit()  # durable before the page says so
+            except IntegrityError:
+                # the same form arrived twice at the same moment: the other request recorded it
+                db.session.rollback()
+                submission = services.find_by_client_token(data.client_token)
+                if submission is None:
+                    raise
+                created = False
             receipt_url = url_for("submissions.show_receipt", token=token, _external=True)
             if created and submission.email:
                 send_mail(
@@ -103,7 +148,7 @@ def new_submission(slug: str):
                     render_template("emails/receipt.txt", submission=submission, consultation=consultation,
                                     receipt_url=receipt_url),
                 )
-            session["last_receipt"] = {"slug": slug, "reference": submission.reference, "token": token}
+            _remember_receipt(slug, submission.reference, token)
             return redirect(url_for("submissions.confirm_submission", slug=slug))
     else:
         apply_errors(form, errors)
@@ -117,11 +162,27 @@ def confirm_submission(slug: str):
     """After a submission: its public reference and the private receipt link."""
     consultation = consultation_queries.get_by_slug(slug)
     last = session.get("last_receipt")
-    if not last or last.get("slug") != slug:
+    fresh = last and last.get("slug") == slug and time.time() - last.get("at", 0) < RECEIPT_SHOWN_FOR
+    if not fresh:  # on a shared device the next person must not find the last receipt here
+        session.pop("last_receipt", None)
         return redirect(url_for("consultations.show_consultation", slug=slug))
     receipt_url = url_for("submissions.show_receipt", token=last["token"], _external=True)
-    return render_template("submissions/confirmation.html", consultation=consultation,
-                           reference=last["reference"], receipt_url=receipt_url)
+    response = current_app.make_response(render_template(
+        "submissions/confirmation.html", consultation=consultation, reference=last["reference"],
+        receipt_url=receipt_url))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.errorhandler(429)
+def too_many_submissions(error):
+    """Rate limit on the form (the only limited view here): show it again with everything typed."""
+    consultation = consultation_queries.get_by_slug(request.view_args["slug"])
+    form = submission_form_class(consultation)()
+    flash(_("Many submissions were sent from this device in the last hour. Your text is kept below; "
+            "please wait a while before sending it."), "error")
+    return render_template("submissions/form.html", consultation=consultation, form=form), 429
 
 
 @bp.route("/r/<token>")

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..common.dates import format_wib
 from ..common.files import FileRejected, StoredFile, extract_segments, store_upload
 from ..common.mixins import ModerationStatus
 from ..common.types import utcnow
@@ -90,32 +91,39 @@ def find_by_client_token(client_token: str | None) -> Submission | None:
     return db.session.scalar(select(Submission).where(Submission.client_token == client_token))
 
 
+def same_content(submission: Submission, data: SubmissionInput) -> bool:
+    """Whether ``data`` carries the same texts as the recorded ``submission`` (a resent form)."""
+    if clean_text(data.body) != submission.body:
+        return False
+    recorded = {a.question.key: (a.text if a.text is not None else a.choice) for a in submission.answers}
+    sent = {k: clean_text(v) for k, v in (data.answers or {}).items() if not is_blank(v)}
+    return recorded == sent
+
+
 def _check_open(consultation: Consultation, now: datetime) -> None:
     state = consultation.state_at(now)
     if state is State.open:
         return
     if state is State.scheduled:
         raise ConsultationNotOpen(_l("This consultation is not open yet; it opens on %(when)s.",
-                                     when=_format_wib(consultation.opens_at)))
+                                     when=format_wib(consultation.opens_at)))
     if state in (State.closed, State.answered):
         raise ConsultationNotOpen(_l("This consultation closed on %(when)s and no longer accepts submissions.",
-                                     when=_format_wib(consultation.closes_at)))
+                                     when=format_wib(consultation.closes_at)))
     raise ConsultationNotOpen(_l("This consultation is not open for submissions."))
 
 
-def _format_wib(value: datetime | None) -> str:
-    if value is None:
-        return "—"
-    return value.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")
-
-
-def validate_input(consultation: Consultation, data: SubmissionInput) -> dict[str, str]:
+def validate_input(consultation: Consultation, data: SubmissionInput, *, has_attachment: bool = False
+                   ) -> dict[str, str]:
     """Check the rules of one submission; return cleaned answers by question key.
+
+    Args:
+        has_attachment: a position paper comes with it (it counts as text).
 
     Raises:
         ValidationFailed: field → messages, for: unknown stakeholder type; no name and not
             anonymous; organisation missing when speaking for a body; a required or invalid answer;
-            no text at all (free text and every open answer empty or whitespace).
+            no text at all (free text and every open answer empty or whitespace, and no attachment).
     """
     errors: dict[str, list] = {}
     try:
@@ -145,7 +153,7 @@ def validate_input(consultation: Consultation, data: SubmissionInput) -> dict[st
             continue
         answers[question.key] = value
 
-    has_text = not is_blank(data.body) or any(
+    has_text = has_attachment or not is_blank(data.body) or any(
         q.kind is QuestionKind.open and q.key in answers for q in consultation.questions
     )
     if not has_text:
@@ -255,7 +263,9 @@ def create_submission(
     """Record a respondent's submission through the web form (flushed; the view commits).
 
     The moderation mode decides its state: pre-moderation → pending, post-moderation → published.
-    A form key already used returns the submission recorded the first time.
+    A form key already used, with the same text, returns the submission recorded the first time
+    (the view only passes keys it issued to this browser session, so a key alone never reveals
+    someone else's receipt).
 
     Returns:
         ``(submission, receipt_token, created)``; ``created`` is false for a resent form.
@@ -266,10 +276,13 @@ def create_submission(
     """
     now = now or utcnow()
     existing = find_by_client_token(data.client_token)
-    if existing is not None and existing.consultation_id == consultation.id:
-        return existing, receipt_token_for(data.client_token, secret), False
+    if existing is not None:
+        if existing.consultation_id == consultation.id and same_content(existing, data):
+            return existing, receipt_token_for(data.client_token, secret), False
+        # the same form key with other content (edited after Back, or tampered): a new submission
+        data = replace(data, client_token=None)
     _check_open(consultation, now)
-    answers = validate_input(consultation, data)
+    answers = validate_input(consultation, data, has_attachment=stored_attachment is not None)
     status = ModerationStatus.pending if consultation.moderation_mode is ModerationMode.pre \
         else ModerationStatus.published
     submission, token = record_submission(

@@ -103,8 +103,8 @@ def analyse(
 
     Args:
         documents: the texts to analyse; ids must be unique.
-        n_themes: exact number of themes wanted (capped by the number of usable documents);
-            ``None`` chooses it by silhouette.
+        n_themes: number of themes wanted, capped so each theme can have its minimum size (2
+            documents, 3 from 100 documents up); ``None`` chooses it by silhouette.
         seed: random seed; the same input and seed give the same result.
         previous: an earlier result for the same question; themes that mostly keep their
             members keep their ids.
@@ -181,8 +181,10 @@ def analyse(
         diagnostics["distinct_vectors"] = distinct
         _report(progress, "vectorise", 1.0)
 
+        min_size = 2 if len(keep) < 100 else 3
         if n_themes is not None:
-            k = min(n_themes, distinct)
+            # never more themes than groups of the minimum size can fill
+            k = max(1, min(n_themes, distinct, len(keep) // min_size))
             model = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(Z)
             diagnostics["method"] = f"k-means, k={k} (asked)"
         else:
@@ -208,7 +210,6 @@ def analyse(
                 labels[i] = -1
                 unassigned.add(i)
         # groups too small to be a theme → unassigned
-        min_size = 2 if len(keep) < 100 else 3
         sizes = Counter(int(l) for l in labels if l >= 0)
         for i in keep:
             if labels[i] >= 0 and sizes[int(labels[i])] < min_size:

@@ -26,8 +26,8 @@ def test_create_user_command_grants_a_role(app, runner, make_consultation):
     (["x@example.org", "--role", "drafter", "--password", "panjang-sekali-1"], "--consultation"),
     (["x@example.org", "--role", "drafter", "--consultation", "nope", "--password", "panjang-sekali-1"],
      "no consultation"),
-    (["bukan-email", "--role", "admin", "--password", "panjang-sekali-1"], "tidak valid"),  # CLI messages use the default locale, Indonesian
-    (["x@example.org", "--role", "admin", "--password", "pendek"], "paling sedikit 10"),
+    (["bukan-email", "--role", "admin", "--password", "panjang-sekali-1"], "not valid"),
+    (["x@example.org", "--role", "admin", "--password", "pendek"], "at least 10"),
 ])
 def test_create_user_bad_input(app, runner, args, expected):
     result = runner.invoke(args=["consult", "create-user", *args])
@@ -65,3 +65,36 @@ def test_services(app):
         assert authenticate("a@example.org", "panjang-sekali-1") is not None
         assert authenticate("a@example.org", "salah") is None
         assert authenticate("tidak@example.org", "panjang-sekali-1") is None
+
+
+def test_create_user_again_sets_the_new_password(app, runner, make_consultation):
+    slug = make_consultation()
+    base = ["consult", "create-user", "x@example.org", "--role", "drafter", "--consultation", slug]
+    assert runner.invoke(args=[*base, "--password", "pertama-panjang-1"]).exit_code == 0
+    assert runner.invoke(args=[*base, "--password", "kedua-panjang-22"]).exit_code == 0
+    with app.app_context():
+        assert authenticate("x@example.org", "kedua-panjang-22") is not None
+        assert authenticate("x@example.org", "pertama-panjang-1") is None
+
+
+def test_failed_logins_are_limited_per_account_across_devices(template_db, tmp_path):
+    import shutil
+
+    from consult import create_app
+    from tests.conftest import _config
+
+    db_path = tmp_path / "login.sqlite3"
+    shutil.copy(template_db, db_path)
+    app = create_app("testing", _config(db_path, tmp_path, RATELIMIT_ENABLED=True,
+                                        LOGIN_ACCOUNT_RATE_LIMIT="3 per hour"))
+    with app.app_context():
+        create_user("target@example.org", "panjang-sekali-1")
+        db.session.commit()
+    codes = []
+    for _ in range(4):
+        fresh_device = app.test_client()  # no cookies: a new device each time
+        codes.append(fresh_device.post("/auth/login", data={"email": "target@example.org",
+                                                            "password": "tebakan-salah"}).status_code)
+    assert codes == [200, 200, 200, 429]
+    with app.app_context():
+        db.engine.dispose()

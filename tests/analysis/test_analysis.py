@@ -47,7 +47,7 @@ def test_run_stores_sections_for_questions_and_free_text(app, make_consultation,
         assert run.state is RunState.done and run.submission_count == 8
         view = run_view(run)
         titles = [s.title for s in view.sections]
-        assert titles[0] == "Bagaimana penempatan ASN?" and "Tanggapan umum" in titles[-1]
+        assert titles[0] == "Bagaimana penempatan ASN?" and "General comments" in titles[-1]
         for section in view.sections:
             members = {r for t in section.themes for r in t.submission_refs} | set(section.unassigned_refs)
             assert len(members) == section.submission_count == 8
@@ -171,9 +171,9 @@ def test_job_runs_in_a_background_thread_with_progress(template_db, tmp_path):
     shutil.copy(template_db, path)
     app = create_app("testing", _config(path, tmp_path, JOBS_INLINE=False))
     with app.app_context():
+        from consult.common.mixins import ModerationStatus
         from consult.consultations.services import add_question, create_consultation
         from consult.submissions.services import SubmissionInput, record_submission
-        from consult.common.mixins import ModerationStatus
 
         consultation = create_consultation(slug="bg", title="BG")
         add_question(consultation, key="q1", text="Q?")

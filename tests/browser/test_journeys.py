@@ -11,14 +11,15 @@ pytestmark = pytest.mark.slow
 
 
 def setup_consultation(app):
+    from datetime import timedelta
+
     from consult.accounts.models import Role
     from consult.accounts.services import create_user, grant_role
     from consult.common.mixins import ModerationStatus
+    from consult.common.types import utcnow
     from consult.consultations.models import QuestionKind
     from consult.consultations.services import add_question, create_consultation
     from consult.submissions.services import SubmissionInput, record_submission
-    from datetime import timedelta
-    from consult.common.types import utcnow
 
     texts = ["Kriteria mutasi harus diumumkan secara terbuka.", "Mutasi tanpa kriteria jelas merusak semangat.",
              "Hasil mutasi dan kriteria mutasi wajib diumumkan.", "Pelatihan dan diklat harus merata.",

@@ -45,6 +45,9 @@ def test_cli_export_json_and_csv(app, runner, make_consultation, make_submission
             assert quote["source"] == "text"
             assert texts[quote["submission_ref"]][quote["start"]:quote["end"]] == quote["text"]
 
+    assert general["question"] == "Tanggapan umum (teks bebas dan lampiran)"  # exports speak the site's language
+    assert oct(out.stat().st_mode & 0o777) != oct(0o600)
+
     csv_out = tmp_path / "themes.csv"
     result = runner.invoke(args=["consult", "export", slug, "--format", "csv", "--output", str(csv_out)])
     assert result.exit_code == 0, result.output
@@ -89,5 +92,5 @@ def test_drafter_downloads_match_the_cli(app, runner, make_consultation, make_su
     web.pop("generated_at"), cli.pop("generated_at")
     assert web == cli
     csv_response = client.get(f"/staff/c/{slug}/export.csv")
-    assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
+    assert csv_response.status_code == 200 and csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert client.get(f"/staff/c/{slug}/export.exe").status_code == 404

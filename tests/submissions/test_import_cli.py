@@ -63,6 +63,8 @@ def test_import_csv_into_a_question(app, runner, make_consultation, tmp_path):
     ("header-only", "no rows"),
     ("bad-date", "line 3: unreadable date"),
     ("bad-question", "no open question with key 'support'"),
+    ("broken-quote", "not a readable CSV file"),
+    ("unknown-stakeholder", "line 2: unknown stakeholder type 'alien'"),
 ])
 def test_import_csv_bad_input_writes_nothing(app, runner, make_consultation, tmp_path, case, expected):
     slug = make_consultation()
@@ -83,6 +85,12 @@ def test_import_csv_bad_input_writes_nothing(app, runner, make_consultation, tmp
         args += ["--date-column", "tanggal"]
     elif case == "bad-question":
         args += ["--question", "support"]
+    elif case == "broken-quote":
+        (tmp_path / "q.csv").write_text('teks,jenis\n"Satu.,warga\nDua.,warga\n', encoding="utf-8")
+        args[2] = str(tmp_path / "q.csv")
+    elif case == "unknown-stakeholder":
+        args[2] = str(write_csv(tmp_path / "s.csv", [["Satu.", "alien", "", ""]]))
+        args += ["--stakeholder-column", "jenis"]
     result = runner.invoke(args=args)
     assert result.exit_code != 0
     lines = [line for line in result.output.strip().splitlines() if line]
@@ -124,7 +132,7 @@ def test_import_polis_maps_moderation(app, runner, tmp_path):
 @pytest.mark.parametrize("case,expected", [
     ("no-folder", "not a Polis conversation folder"),
     ("bad-flag", "moderated must be -1, 0 or 1"),
-    ("taken-slug", "sudah ada"),
+    ("taken-slug", "already exists"),
 ])
 def test_import_polis_bad_input_writes_nothing(app, runner, tmp_path, make_consultation, case, expected):
     folder = polis_folder(tmp_path, [[1518501496471, "", 1, 1, 3, 0, 7 if case == "bad-flag" else 1, "Teks."]])

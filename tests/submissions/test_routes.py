@@ -20,6 +20,12 @@ def form_data(**kw):
     return data
 
 
+def issued_token(client, slug) -> str:
+    """The form key the server issued to this client's session."""
+    page = client.get(f"/c/{slug}/submit").get_data(as_text=True)
+    return re.search(r'name="client_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
 def count(app):
     with app.app_context():
         return db.session.scalar(db.select(db.func.count()).select_from(Submission))
@@ -142,10 +148,47 @@ def test_bad_attachment_type_is_refused(app, make_consultation, client):
 
 def test_double_post_records_one_submission(app, make_consultation, client):
     slug = make_consultation()
-    a = client.post(f"/c/{slug}/submit", data=form_data(token="same"))
-    b = client.post(f"/c/{slug}/submit", data=form_data(token="same"))
+    token = issued_token(client, slug)
+    a = client.post(f"/c/{slug}/submit", data=form_data(client_token=token))
+    b = client.post(f"/c/{slug}/submit", data=form_data(client_token=token))
     assert a.status_code == b.status_code == 302
     assert count(app) == 1
+
+
+def test_a_form_key_alone_never_reveals_another_receipt(app, make_consultation, client):
+    slug = make_consultation()
+    token = issued_token(client, slug)
+    client.post(f"/c/{slug}/submit", data=form_data(client_token=token, body="Teks pribadi korban."))
+    mine = client.get(f"/c/{slug}/submitted").get_data(as_text=True)
+    stranger = app.test_client()  # another browser that somehow learnt the form key
+    response = stranger.post(f"/c/{slug}/submit", data=form_data(client_token=token, body="Teks lain."))
+    assert response.status_code == 302
+    theirs = stranger.get(response.headers["Location"]).get_data(as_text=True)
+    ref = lambda page: re.search(r"KTB-\d{4}-\d{6}", page).group(0)
+    assert ref(theirs) != ref(mine)
+    assert count(app) == 2
+
+
+def test_edited_resend_with_the_same_key_is_a_new_submission(app, make_consultation, client):
+    slug = make_consultation()
+    token = issued_token(client, slug)
+    client.post(f"/c/{slug}/submit", data=form_data(client_token=token, body="Versi pertama."))
+    client.post(f"/c/{slug}/submit", data=form_data(client_token=token, body="Versi kedua yang diperbaiki."))
+    with app.app_context():
+        bodies = sorted(s.body for s in db.session.scalars(db.select(Submission)))
+    assert bodies == ["Versi kedua yang diperbaiki.", "Versi pertama."]
+
+
+def test_confirmation_page_is_private_and_short_lived(app, make_consultation, client, monkeypatch):
+    slug = make_consultation()
+    response = client.post(f"/c/{slug}/submit", data=form_data())
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"]
+    import consult.submissions.routes as routes
+
+    later = routes.time.time() + routes.RECEIPT_SHOWN_FOR + 1
+    monkeypatch.setattr(routes.time, "time", lambda: later)
+    assert client.get(f"/c/{slug}/submitted").status_code == 302
 
 
 def test_submission_rate_limit(template_db, tmp_path):
@@ -163,8 +206,13 @@ def test_submission_rate_limit(template_db, tmp_path):
         db.session.commit()
     client = app.test_client()
     client.get("/c/rl/submit")  # sets the device cookie the limit keys on
-    codes = [client.post("/c/rl/submit", data=form_data(token=str(i))).status_code for i in range(3)]
+    failed = client.post("/c/rl/submit", data=form_data(name="", token="x"))  # refused forms do not count
+    assert failed.status_code == 422
+    codes = [client.post("/c/rl/submit", data=form_data(token=str(i), body=f"Teks {i}.")).status_code
+             for i in range(3)]
     assert codes == [302, 302, 429]
+    limited = client.post("/c/rl/submit", data=form_data(body="Teks yang harus tetap ada.")).get_data(as_text=True)
+    assert "Teks yang harus tetap ada." in limited
     with app.app_context():
         db.engine.dispose()
 

@@ -60,7 +60,7 @@ def test_pre_moderation_holds_submissions(app, make_consultation):
         assert submission.moderation_status is ModerationStatus.pending
 
 
-@pytest.mark.parametrize("state,message", [("closed", "telah ditutup"), ("scheduled", "belum dibuka")])
+@pytest.mark.parametrize("state,message", [("closed", "closed on"), ("scheduled", "not open yet")])
 def test_closed_or_scheduled_consultation_refuses(app, make_consultation, state, message):
     slug = make_consultation(state=state)
     with app.app_context():

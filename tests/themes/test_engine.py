@@ -112,6 +112,12 @@ def test_same_seed_same_result_and_previous_keeps_ids():
             assert theme.id == old[frozenset(theme.document_ids)]
 
 
+def test_asking_for_too_many_themes_still_gives_themes():
+    result = analyse(corpus(), n_themes=40)
+    assert 1 <= len(result.themes) <= 9
+    assert sum(t.size for t in result.themes) + len(result.unassigned) == 18
+
+
 def test_small_and_empty_inputs():
     assert analyse([]).themes == []
     one = analyse([Document("a", "Mutasi harus transparan.")])
