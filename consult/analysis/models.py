@@ -6,7 +6,6 @@ submissions and verbatim quotes with their location in the source.
 """
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, Enum, ForeignKey, String, Text
@@ -15,15 +14,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..common.mixins import TimestampMixin
 from ..common.types import UTCDateTime
 from ..extensions import db
+from ..jobs import JobState
 
 
-class RunState(str, enum.Enum):
-    """Lifecycle of an analysis run."""
-
-    queued = "queued"
-    running = "running"
-    done = "done"
-    failed = "failed"
+# An analysis run goes through the same lifecycle as a job: queued → running → done | failed.
+RunState = JobState
 
 
 class AnalysisRun(TimestampMixin, db.Model):

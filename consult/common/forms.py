@@ -36,9 +36,11 @@ class _CatalogueTranslations:
     WTForms interpolates its own ``%(min)d``-style values)."""
 
     def gettext(self, string: str) -> str:
+        """``string`` in the current interface language (unchanged if not in the catalogue)."""
         return get_translations().gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The singular or plural form for ``n``, in the current interface language."""
         return get_translations().ngettext(singular, plural, n)
 
 
