@@ -46,6 +46,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     SUBMISSION_RATE_LIMIT = "20 per hour"
+    # backstop per network address (stored hashed): generous, since many share one address
+    SUBMISSION_ADDRESS_RATE_LIMIT = "300 per hour"
     LOGIN_RATE_LIMIT = "10 per minute"
     # failed sign-ins per account, whatever device or address they come from
     LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"

@@ -63,7 +63,20 @@ def create_app(config=None, overrides: dict | None = None):
     register_error_handlers(app)
     register_jinja(app)
     register_cli(app)
+    register_security_headers(app)
     return app
+
+
+def register_security_headers(app) -> None:
+    """Headers every response carries: no MIME sniffing, no framing by other sites."""
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        return response
 
 
 def register_extensions(app) -> None:

@@ -80,7 +80,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(e):
         return page(429, _l("Too many requests"),
-                    _l("You have sent many requests in a short time. Please wait a moment and try again."))
+                    _l("Many requests came in a short time. Please try again later; the limit is "
+                       "lifted within an hour at most."))
 
     @app.errorhandler(500)
     def server_error(e):

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
 from consult import create_app
 
@@ -110,6 +112,25 @@ def client(app):
 def runner(app):
     """The Flask CLI runner."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_app(template_db, tmp_path):
+    """(app, base URL) of a real HTTP server on a free loopback port, with its own database."""
+    db_path = tmp_path / "live.sqlite3"
+    shutil.copy(template_db, db_path)
+    config = _config(db_path, tmp_path)
+    config.pop("SERVER_NAME")
+    app = create_app("testing", config)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    from consult.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
 
 
 @dataclass

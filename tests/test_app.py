@@ -46,6 +46,14 @@ def test_unknown_page_is_a_friendly_404(client):
     assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
 
 
+def test_security_headers_and_huge_ids(client, make_consultation):
+    slug = make_consultation()
+    response = client.get("/")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert client.get(f"/c/{slug}/documents/99999999999999999999").status_code == 404
+
+
 def test_wrong_method_gets_the_site_error_page(client):
     response = client.delete("/")
     assert response.status_code == 405 and "Akses tidak diizinkan" in response.get_data(as_text=True)

@@ -47,7 +47,8 @@ def test_import_analyse_export(app, runner, tmp_path, conversation):
     question = data["questions"][0]
     assert question["themes"], "no themes found"
     assert data["submission_count"] == question["submission_count"] == len(analysed_refs)
-    covered = [r for t in question["themes"] for r in t["submission_refs"]] + question["unassigned_refs"]
+    covered = [r for t in question["themes"] for r in t["submission_refs"]] + question["unassigned_refs"] \
+        + question["unreadable_refs"]
     assert sorted(covered) == sorted(analysed_refs)  # every analysed submission exactly once
     quotes = [q for t in question["themes"] for q in t["quotes"]]
     assert quotes

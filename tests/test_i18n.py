@@ -55,6 +55,15 @@ def test_indonesian_is_the_default_and_english_on_request(make_consultation, cli
     assert 'lang="id"' in client.get("/").get_data(as_text=True)
 
 
+def test_language_switch_works_on_a_url_that_names_a_language(make_consultation, client):
+    make_consultation()
+    page = client.get("/c/konsultasi-1?lang=id").get_data(as_text=True)
+    link = next(part for part in page.split('"') if part.startswith("/language/en"))
+    response = client.get(link.replace("&amp;", "&"))
+    assert response.headers["Location"] == "/c/konsultasi-1"
+    assert 'lang="en"' in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
 def test_language_switch_refuses_open_redirects(client):
     response = client.get("/language/en?next=https://evil.example/")
     assert response.headers["Location"] == "/"

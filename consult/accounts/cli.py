@@ -17,8 +17,9 @@ from .models import Role
 @click.option("--consultation", "slugs", multiple=True, metavar="SLUG",
               help="Consultation the role applies to (repeatable).")
 @click.option("--name", default=None, help="Display name.")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Password (asked for when not given; at least 10 characters).")
+@click.option("--password", default=None,
+              help="Password (at least 10 characters). Asked for when creating a user; for an existing "
+                   "user it replaces the old one only when given.")
 @domain_errors
 def create_user(email, role, slugs, name, password):
     """Create a staff user, or grant a role (and set the password) of an existing one."""
@@ -28,9 +29,12 @@ def create_user(email, role, slugs, name, password):
     user = services.get_by_email(email)
     created = user is None
     if created:
+        if password is None:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         user = services.create_user(email, password, name=name, is_admin=(role == "admin"))
     else:
-        services.set_password(user, password)  # the password given replaces the old one
+        if password is not None:
+            services.set_password(user, password)  # the password given replaces the old one
         if role == "admin":
             user.is_admin = True
     for consultation in consultations:

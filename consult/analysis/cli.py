@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import click
+from sqlalchemy.exc import IntegrityError
 
 from ..cli import domain_errors
 from ..consultations.queries import get_by_slug
@@ -33,7 +34,11 @@ def analyse(slug, n_themes, seed):
 
         services.run_analysis(run, progress=progress)
         bar.update(100 - done[0])
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # a run started on the web page in the meantime
+        db.session.rollback()
+        raise click.ClickException("an analysis of this consultation is already running") from exc
     view = run_view(run)
     for section in view.sections:
         n = len(section.themes)

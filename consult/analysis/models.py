@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..common.mixins import TimestampMixin
@@ -22,9 +22,18 @@ RunState = JobState
 
 
 class AnalysisRun(TimestampMixin, db.Model):
-    """One analysis of a consultation, requested by a drafter (or the CLI: ``requested_by`` NULL)."""
+    """One analysis of a consultation, requested by a drafter (or the CLI: ``requested_by`` NULL).
+
+    At most one run per consultation is queued or running at a time (a partial unique index), so
+    two clicks on "run" cannot start two analyses.
+    """
 
     __tablename__ = "analysis_runs"
+    __table_args__ = (
+        Index("uq_analysis_runs_one_active", "consultation_id", unique=True,
+              sqlite_where=text("state IN ('queued', 'running')"),
+              postgresql_where=text("state IN ('queued', 'running')")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
@@ -61,6 +70,9 @@ class AnalysisSection(db.Model):
     position: Mapped[int] = mapped_column(default=0, nullable=False)
     # Submission ids that fit no theme.
     unassigned_ids: Mapped[list[int]] = mapped_column(JSON, default=list, nullable=False)
+    # Submission ids whose only content is an attachment with no readable text (e.g. a scan):
+    # counted, never themed, listed for drafters to read themselves.
+    unreadable_ids: Mapped[list[int]] = mapped_column(JSON, default=list, nullable=False)
     diagnostics: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
 
     run: Mapped[AnalysisRun] = relationship(back_populates="sections")

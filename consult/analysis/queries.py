@@ -58,6 +58,8 @@ class SectionView:
     submission_count: int
     unassigned_refs: list[str]
     themes: list[ThemeView] = field(default_factory=list)
+    # only an attachment without readable text: drafters read these themselves
+    unreadable_refs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -93,6 +95,7 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
     ids: set[int] = set()
     for section in run.sections:
         ids.update(section.unassigned_ids)
+        ids.update(section.unreadable_ids)
         for theme in section.themes:
             ids.update(a.submission_id for a in theme.assignments)
     subs = _submissions(ids)
@@ -112,8 +115,9 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
             title=section.question.text if section.question else str(GENERAL_TITLE),
             submission_count=0,
             unassigned_refs=[subs[s].reference for s in section.unassigned_ids if counted(s)],
+            unreadable_refs=[subs[s].reference for s in section.unreadable_ids if counted(s)],
         )
-        members_in_section = {s for s in section.unassigned_ids if counted(s)}
+        members_in_section = {s for s in (*section.unassigned_ids, *section.unreadable_ids) if counted(s)}
         for theme in section.themes:
             members = [a.submission_id for a in theme.assignments if counted(a.submission_id)]
             if not members:

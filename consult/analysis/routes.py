@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import jobs
 from ..accounts.models import ConsultationRole, Role
@@ -80,12 +81,13 @@ def run_analysis(slug: str):
             for message in messages:
                 flash(message, "error")
         return redirect(url_for("analysis.show_themes", slug=slug))
-    active = queries.latest_run(consultation, finished=False)
-    if active is not None and active.job is not None and active.job.is_active:
+    try:
+        run = services.request_analysis(consultation, current_user, n_themes=form.n_themes.data)
+        db.session.commit()
+    except (services.AnalysisRunning, IntegrityError):  # IntegrityError: a second click won the race
+        db.session.rollback()
         flash(_("An analysis is already running."), "info")
         return redirect(url_for("analysis.show_themes", slug=slug))
-    run = services.request_analysis(consultation, current_user, n_themes=form.n_themes.data)
-    db.session.commit()
     job = jobs.enqueue("analysis.run", run.id)
     run.job_id = job.id
     db.session.commit()

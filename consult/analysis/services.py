@@ -18,7 +18,7 @@ from ..accounts.models import Role
 from ..common.types import utcnow
 from ..common.visibility import Audience, passes
 from ..consultations.models import Consultation, QuestionKind
-from ..errors import NotAllowed
+from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..submissions.models import Submission
 from ..submissions.queries import submissions_for
@@ -81,15 +81,37 @@ def locate(segments: list[Segment], start: int, end: int) -> tuple[Segment, int,
     return None
 
 
+class AnalysisRunning(DomainError):
+    """Another analysis of the consultation is queued or running."""
+
+
+def active_run(consultation: Consultation) -> AnalysisRun | None:
+    """The consultation's queued or running analysis run, if any."""
+    return db.session.scalar(select(AnalysisRun).where(
+        AnalysisRun.consultation_id == consultation.id,
+        AnalysisRun.state.in_((RunState.queued, RunState.running))))
+
+
 def request_analysis(consultation: Consultation, actor=None, *, n_themes: int | None = None,
                      seed: int = 0) -> AnalysisRun:
     """Record a queued analysis run (flushed). ``actor`` ``None`` means the CLI.
 
+    An unfinished run whose job stopped beating (a crashed worker), or that never got a job, is
+    marked failed first. The database allows one active run per consultation, so when two
+    requests race, the second one's commit fails with ``IntegrityError``: callers treat that as
+    :class:`AnalysisRunning`.
+
     Raises:
         NotAllowed: the actor is neither admin nor a drafter of the consultation.
+        AnalysisRunning: another run is queued or running.
     """
     if actor is not None and not actor.has_role(Role.drafter, consultation.id):
         raise NotAllowed(_l("Only drafters of this consultation may run the analysis."))
+    active = active_run(consultation)
+    if active is not None:
+        if active.job is not None and active.job.is_active:
+            raise AnalysisRunning(_l("An analysis is already running."))
+        mark_failed(active, "stopped: its worker stopped reporting")
     run = AnalysisRun(consultation=consultation, requested_by_id=getattr(actor, "id", None),
                       n_themes=n_themes, seed=seed, state=RunState.queued)
     db.session.add(run)
@@ -115,8 +137,9 @@ def _previous_result(consultation_id: int, question_id: int | None, before_run_i
 
 
 def _documents(subs: list[Submission], question_id: int | None):
-    """Engine documents for one section, plus each document's segment map."""
-    docs, maps = [], {}
+    """Engine documents for one section, each document's segment map, and the ids of
+    submissions whose only content is an attachment without readable text (general section)."""
+    docs, maps, unreadable = [], {}, []
     for sub in subs:
         if question_id is None:
             text, segments = combined_text(sub)
@@ -125,6 +148,8 @@ def _documents(subs: list[Submission], question_id: int | None):
             text = (answer.text or "") if answer else ""
             segments = [Segment(0, len(text), "text")]
         if not text.strip():
+            if question_id is None and sub.attachment is not None:
+                unreadable.append(sub.id)
             continue
         doc_id = str(sub.id)
         docs.append(engine.Document(
@@ -133,14 +158,15 @@ def _documents(subs: list[Submission], question_id: int | None):
             language=sub.language, quotable=passes(sub, Audience.QUOTABLE),
         ))
         maps[doc_id] = segments
-    return docs, maps
+    return docs, maps, unreadable
 
 
 def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> AnalysisRun:
     """Analyse every open question and the general free text of the run's consultation.
 
     Stores one :class:`AnalysisSection` per question that has text, with its themes, member
-    submissions, unassigned submissions and located quotes; marks the run done (flushed).
+    submissions, unassigned submissions, unreadable submissions (an attachment with no text
+    layer, e.g. a scan, and nothing typed) and located quotes; marks the run done (flushed).
     The analysis itself only reads: nothing is written until it has finished, so progress can
     be recorded meanwhile on another connection (a SQLite database allows one writer).
     """
@@ -149,9 +175,9 @@ def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> Analysis
     subs = submissions_for(consultation, Audience.ANALYSIS)
     targets: list[int | None] = [q.id for q in consultation.questions if q.kind is QuestionKind.open] + [None]
     prepared = [(qid, *_documents(subs, qid)) for qid in targets]
-    prepared = [p for p in prepared if p[1]]
+    prepared = [p for p in prepared if p[1] or p[3]]
     results = []
-    for index, (question_id, docs, maps) in enumerate(prepared):
+    for index, (question_id, docs, maps, unreadable) in enumerate(prepared):
         def section_progress(stage: str, fraction: float, index=index) -> None:
             if progress:
                 progress(stage, (index + fraction) / len(prepared))
@@ -159,13 +185,13 @@ def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> Analysis
         result = engine.analyse(docs, n_themes=run.n_themes, seed=run.seed,
                                 previous=_previous_result(consultation.id, question_id, run.id),
                                 progress=section_progress)
-        results.append((question_id, maps, result))
+        results.append((question_id, maps, unreadable, result))
 
     run.started_at, run.submission_count = started, len(subs)
-    for position, (question_id, maps, result) in enumerate(results):
+    for position, (question_id, maps, unreadable, result) in enumerate(results):
         section = AnalysisSection(question_id=question_id, position=position,
                                   unassigned_ids=[int(d) for d in result.unassigned],
-                                  diagnostics=result.diagnostics)
+                                  unreadable_ids=unreadable, diagnostics=result.diagnostics)
         run.sections.append(section)
         for t_pos, found in enumerate(result.themes):
             theme = Theme(engine_id=found.id, position=t_pos, label=found.label,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 
 from flask import request, url_for
 from flask_babel import get_locale
@@ -22,8 +23,12 @@ def markdown_filter(source: str | None) -> Markup:
 
 
 def url_for_language(code: str) -> str:
-    """Link that switches the interface to ``code`` and comes back to this page."""
-    path = request.full_path if request.query_string else request.path
+    """Link that switches the interface to ``code`` and comes back to this page.
+
+    A ``lang`` query argument of the current URL is dropped, or it would win over the switch.
+    """
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    path = request.path + (("?" + urlencode(args)) if args else "")
     return url_for("i18n.set_language", code=code, next=path)
 
 

@@ -49,6 +49,22 @@ def visitor_key() -> str:
     return f"addr:{get_remote_address()}"
 
 
+def address_key() -> str:
+    """Rate-limit key for a backstop per network address, kept only as a salted hash.
+
+    Used with a generous limit: a kecamatan hall or a mobile carrier puts many people behind one
+    address, so it only stops scripted floods that change cookies on every request.
+    """
+    import hashlib
+    import hmac
+
+    from flask import current_app
+
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), (get_remote_address() or "").encode(),
+                      hashlib.sha256).hexdigest()
+    return f"addr:{digest[:32]}"
+
+
 def init_app(app) -> None:
     """Set the device cookie on responses to visitors who do not have one yet."""
 

@@ -46,7 +46,7 @@ def show_consultation(slug: str):
     return render_template("consultations/show.html", consultation=consultation, count=count)
 
 
-@bp.route("/c/<slug>/documents/<int:document_id>")
+@bp.route("/c/<slug>/documents/<int(max=2147483647):document_id>")
 def download_document(slug: str, document_id: int):
     """Download a consultation document under its original file name."""
     consultation = queries.get_by_slug(slug)

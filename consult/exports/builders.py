@@ -39,7 +39,8 @@ def theme_summary(consultation: Consultation, audience: Audience = Audience.ANAL
         {"consultation": slug, "title", "generated_at", "analysis": {"run_id", "finished_at"},
          "submission_count",
          "questions": [{"key", "question", "submission_count", "unassigned_count",
-                        "unassigned_refs",
+                        "unassigned_refs", "unreadable_refs" (only an attachment with no
+                        readable text: read these yourself),
                         "themes": [{"id", "label", "key_phrases", "submission_count",
                                     "by_stakeholder_type", "quotes": [{"submission_ref", "text",
                                     "source", "page"|"paragraph", "start", "end"}],
@@ -72,6 +73,7 @@ def _theme_summary(consultation: Consultation, audience: Audience) -> dict:
                 "submission_count": section.submission_count,
                 "unassigned_count": len(section.unassigned_refs),
                 "unassigned_refs": section.unassigned_refs,
+                "unreadable_refs": section.unreadable_refs,
                 "themes": [
                     {
                         "id": theme.engine_id,

@@ -12,6 +12,10 @@ from ..extensions import db
 from . import importers
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 @click.command("import-csv")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--slug", required=True, help="Existing consultation to import into.")
@@ -39,7 +43,8 @@ def import_csv(file, slug, text_column, question_key, stakeholder_column, name_c
         reference_prefix=current_app.config["SUBMISSION_REFERENCE_PREFIX"],
     )
     db.session.commit()
-    click.echo(f"Imported {report.created} submissions into {slug} ({report.skipped} blank rows skipped)")
+    click.echo(f"Imported {_n(report.created, 'submission')} into {slug} "
+               f"({_n(report.skipped, 'blank row')} skipped)")
 
 
 @click.command("import-polis")
@@ -54,4 +59,4 @@ def import_polis(folder, slug, title):
         reference_prefix=current_app.config["SUBMISSION_REFERENCE_PREFIX"],
     )
     db.session.commit()
-    click.echo(f"Imported {report.created} Polis comments into {slug} ({report.skipped} blank skipped)")
+    click.echo(f"Imported {_n(report.created, 'Polis comment')} into {slug} ({report.skipped} blank skipped)")

@@ -67,8 +67,14 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict]]:
         raise ImportFailed(f"{path} is not a readable CSV file: {exc}") from exc
     if not header:
         raise ImportFailed(f"{path} is empty")
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise ImportFailed(f"{path.name}: column name(s) used twice in the header: {', '.join(repeated)}")
     if not rows:
         raise ImportFailed(f"{path} has a header but no rows")
+    for line, row in enumerate(rows, start=2):
+        if None in row:  # csv.DictReader keeps surplus fields under the key None
+            raise ImportFailed(f"{path.name} line {line}: more fields than the header has columns")
     return header, rows
 
 

@@ -1,14 +1,12 @@
 """Public submission form, confirmation and private receipt pages."""
 from __future__ import annotations
 
-import time
-
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
-    redirect,
+    g,
     render_template,
     request,
     send_from_directory,
@@ -23,7 +21,7 @@ from ..common.files import StoredFile
 from ..common.forms import apply_errors
 from ..common.hooks import receipt_panels
 from ..common.mail import send_mail
-from ..common.visitors import device_id, visitor_key
+from ..common.visitors import address_key, device_id, visitor_key
 from ..consultations import queries as consultation_queries
 from ..errors import ValidationFailed
 from ..extensions import csrf, db, limiter
@@ -52,7 +50,6 @@ def _submission_limit() -> str:
 
 
 MAX_FORM_TOKENS = 10
-RECEIPT_SHOWN_FOR = 30 * 60  # seconds the confirmation page shows the receipt link
 
 
 def _issue_form_token() -> str:
@@ -67,17 +64,30 @@ def _issued_here(token: str | None) -> bool:
 
 
 def _accepted(response) -> bool:
-    """Only accepted submissions (a redirect to the confirmation) count towards the rate limit."""
-    return response.status_code == 302
+    """Only newly recorded submissions count towards the rate limit (not refused or resent forms)."""
+    return bool(g.get("submission_created"))
 
 
-def _remember_receipt(slug: str, reference: str, token: str) -> None:
-    session["last_receipt"] = {"slug": slug, "reference": reference, "token": token, "at": int(time.time())}
+def _confirmation(consultation, submission, token: str):
+    """The confirmation page, sent as the answer to the accepted form itself.
+
+    The receipt token is never stored in the session cookie (signed, not encrypted): a resent
+    form (refresh, slow network) finds the same submission and shows this page again.
+    """
+    receipt_url = url_for("submissions.show_receipt", token=token, _external=True)
+    response = current_app.make_response(render_template(
+        "submissions/confirmation.html", consultation=consultation, reference=submission.reference,
+        receipt_url=receipt_url, emailed=bool(submission.email)))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.route("/c/<slug>/submit", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token and, when it expired, comes back filled in
 @limiter.limit(_submission_limit, key_func=visitor_key, methods=["POST"], deduct_when=_accepted)
+@limiter.limit(lambda: current_app.config["SUBMISSION_ADDRESS_RATE_LIMIT"], key_func=address_key,
+               methods=["POST"], deduct_when=_accepted)
 def new_submission(slug: str):
     """Show and accept the submission form of an open consultation."""
     consultation = consultation_queries.get_by_slug(slug)
@@ -123,6 +133,15 @@ def new_submission(slug: str):
                 reference_prefix=current_app.config["SUBMISSION_REFERENCE_PREFIX"],
                 stored_attachment=kept, upload_dir=current_app.config["UPLOAD_DIR"],
             )
+            db.session.commit()  # durable before the page says so
+        except IntegrityError:
+            # the same form arrived twice at the same moment and the other request recorded it
+            db.session.rollback()
+            submission = services.resent(consultation, data)
+            if submission is None:
+                raise
+            return _confirmation(consultation, submission, services.receipt_token_for(
+                submission.client_token, current_app.config["SECRET_KEY"]))
         except services.ConsultationNotOpen as exc:
             db.session.rollback()
             flash(str(exc.message), "error")
@@ -131,48 +150,22 @@ def new_submission(slug: str):
             db.session.rollback()
             apply_errors(form, exc.errors)
         else:
-            try:
-                db.session.commit()  # durable before the page says so
-            except IntegrityError:
-                # the same form arrived twice at the same moment: the other request recorded it
-                db.session.rollback()
-                submission = services.find_by_client_token(data.client_token)
-                if submission is None:
-                    raise
-                created = False
-            receipt_url = url_for("submissions.show_receipt", token=token, _external=True)
-            if created and submission.email:
-                send_mail(
-                    submission.email,
-                    _("Your submission %(ref)s", ref=submission.reference),
-                    render_template("emails/receipt.txt", submission=submission, consultation=consultation,
-                                    receipt_url=receipt_url),
-                )
-            _remember_receipt(slug, submission.reference, token)
-            return redirect(url_for("submissions.confirm_submission", slug=slug))
+            if created:
+                g.submission_created = True
+                if submission.email:
+                    send_mail(
+                        submission.email,
+                        _("Your submission %(ref)s", ref=submission.reference),
+                        render_template("emails/receipt.txt", submission=submission, consultation=consultation,
+                                        receipt_url=url_for("submissions.show_receipt", token=token,
+                                                            _external=True)),
+                    )
+            return _confirmation(consultation, submission, token)
     else:
         apply_errors(form, errors)
     if not consultation.is_open:
         flash(_("This consultation does not accept submissions now."), "error")
     return render_template("submissions/form.html", consultation=consultation, form=form), 422
-
-
-@bp.route("/c/<slug>/submitted")
-def confirm_submission(slug: str):
-    """After a submission: its public reference and the private receipt link."""
-    consultation = consultation_queries.get_by_slug(slug)
-    last = session.get("last_receipt")
-    fresh = last and last.get("slug") == slug and time.time() - last.get("at", 0) < RECEIPT_SHOWN_FOR
-    if not fresh:  # on a shared device the next person must not find the last receipt here
-        session.pop("last_receipt", None)
-        return redirect(url_for("consultations.show_consultation", slug=slug))
-    receipt_url = url_for("submissions.show_receipt", token=last["token"], _external=True)
-    response = current_app.make_response(render_template(
-        "submissions/confirmation.html", consultation=consultation, reference=last["reference"],
-        receipt_url=receipt_url))
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 @bp.errorhandler(429)
@@ -181,7 +174,9 @@ def too_many_submissions(error):
     consultation = consultation_queries.get_by_slug(request.view_args["slug"])
     form = submission_form_class(consultation)()
     flash(_("Many submissions were sent from this device in the last hour. Your text is kept below; "
-            "please wait a while before sending it."), "error")
+            "please wait a while (at most an hour) before sending it."), "error")
+    if request.files.get("attachment") and request.files["attachment"].filename:
+        flash(_("Your attachment was not kept: choose the file again when you send."), "warning")
     return render_template("submissions/form.html", consultation=consultation, form=form), 429
 
 
@@ -207,6 +202,9 @@ def download_attachment(token: str):
     submission = queries.get_by_receipt_token(token)
     if submission is None or submission.attachment is None:
         abort(404)
-    return send_from_directory(current_app.config["UPLOAD_DIR"], submission.attachment.stored_name,
-                               mimetype=submission.attachment.content_type, as_attachment=True,
-                               download_name=submission.attachment.filename)
+    response = send_from_directory(current_app.config["UPLOAD_DIR"], submission.attachment.stored_name,
+                                   mimetype=submission.attachment.content_type, as_attachment=True,
+                                   download_name=submission.attachment.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

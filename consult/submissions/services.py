@@ -91,6 +91,44 @@ def find_by_client_token(client_token: str | None) -> Submission | None:
     return db.session.scalar(select(Submission).where(Submission.client_token == client_token))
 
 
+MAX_KEY_CHAIN = 8
+
+
+def _key_chain(consultation: Consultation, data: SubmissionInput):
+    """The form key, then keys derived from it, the consultation and the content (SHA-256)."""
+    key = data.client_token
+    fingerprint = "\x1f".join([str(consultation.id), clean_text(data.body)] + [
+        f"{k}={clean_text(v)}" for k, v in sorted((data.answers or {}).items()) if not is_blank(v)])
+    for _ in range(MAX_KEY_CHAIN):
+        if not key:
+            return
+        yield key
+        key = hashlib.sha256(f"{key}\x1e{fingerprint}".encode()).hexdigest()[:48]
+
+
+def claim_key(consultation: Consultation, data: SubmissionInput) -> tuple[Submission | None, str | None]:
+    """Walk the form's key chain: ``(submission already recorded by this very form, None)``, or
+    ``(None, first free key)`` to record it under.
+
+    A key held by a submission with other content (the form was edited after going Back, or the
+    key was reused on another consultation) moves on to a key derived from it and the content, so
+    sending the edited form again is still recognised as a resend. One walk decides both, so a
+    resend cannot slip between two lookups.
+    """
+    for key in _key_chain(consultation, data):
+        holder = find_by_client_token(key)
+        if holder is None:
+            return None, key
+        if holder.consultation_id == consultation.id and same_content(holder, data):
+            return holder, None
+    return None, None
+
+
+def resent(consultation: Consultation, data: SubmissionInput) -> Submission | None:
+    """The submission this very form already recorded, if any (see :func:`claim_key`)."""
+    return claim_key(consultation, data)[0]
+
+
 def same_content(submission: Submission, data: SubmissionInput) -> bool:
     """Whether ``data`` carries the same texts as the recorded ``submission`` (a resent form)."""
     if clean_text(data.body) != submission.body:
@@ -263,9 +301,9 @@ def create_submission(
     """Record a respondent's submission through the web form (flushed; the view commits).
 
     The moderation mode decides its state: pre-moderation → pending, post-moderation → published.
-    A form key already used, with the same text, returns the submission recorded the first time
-    (the view only passes keys it issued to this browser session, so a key alone never reveals
-    someone else's receipt).
+    A form sent again with the same key and the same text returns the submission recorded the
+    first time (the view only passes keys it issued to this browser session, so a key alone never
+    reveals someone else's receipt); see :func:`claim_key` for edited forms.
 
     Returns:
         ``(submission, receipt_token, created)``; ``created`` is false for a resent form.
@@ -275,12 +313,10 @@ def create_submission(
         ValidationFailed: see :func:`validate_input`.
     """
     now = now or utcnow()
-    existing = find_by_client_token(data.client_token)
+    existing, key = claim_key(consultation, data)
     if existing is not None:
-        if existing.consultation_id == consultation.id and same_content(existing, data):
-            return existing, receipt_token_for(data.client_token, secret), False
-        # the same form key with other content (edited after Back, or tampered): a new submission
-        data = replace(data, client_token=None)
+        return existing, receipt_token_for(existing.client_token, secret), False
+    data = replace(data, client_token=key)
     _check_open(consultation, now)
     answers = validate_input(consultation, data, has_attachment=stored_attachment is not None)
     status = ModerationStatus.pending if consultation.moderation_mode is ModerationMode.pre \

@@ -32,6 +32,11 @@ class PhraseIndex:
     surfaces: dict[tuple[str, ...], dict[int, str]]
 
 
+def _display(token) -> str:
+    """How a word shows in a phrase: lowercase, except acronyms as written (ASN, SKP, PPPK)."""
+    return token.surface if len(token.surface) > 1 and token.surface.isupper() else token.norm
+
+
 def build_index(processed: list[Processed], texts: list[str]) -> PhraseIndex:
     """Collect candidate phrases of every document (within sentences, 1–3 words)."""
     docs: dict[tuple[str, ...], set[int]] = defaultdict(set)
@@ -57,7 +62,7 @@ def build_index(processed: list[Processed], texts: list[str]) -> PhraseIndex:
                 key = tuple(t.stem for t in toks[a:b + 1])
                 docs[key].add(i)
                 doc_keys[i].add(key)
-                surfaces[key].setdefault(i, " ".join(t.norm for t in toks[a:b + 1]))
+                surfaces[key].setdefault(i, " ".join(_display(t) for t in toks[a:b + 1]))
     return PhraseIndex(dict(docs), doc_keys, dict(surfaces))
 
 

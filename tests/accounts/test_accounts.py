@@ -75,6 +75,13 @@ def test_create_user_again_sets_the_new_password(app, runner, make_consultation)
     with app.app_context():
         assert authenticate("x@example.org", "kedua-panjang-22") is not None
         assert authenticate("x@example.org", "pertama-panjang-1") is None
+    # granting another role asks for no password and keeps the current one
+    other = make_consultation()
+    result = runner.invoke(args=["consult", "create-user", "x@example.org", "--role", "moderator",
+                                 "--consultation", other], input="")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert authenticate("x@example.org", "kedua-panjang-22") is not None
 
 
 def test_failed_logins_are_limited_per_account_across_devices(template_db, tmp_path):

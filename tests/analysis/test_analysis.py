@@ -197,3 +197,54 @@ def test_job_runs_in_a_background_thread_with_progress(template_db, tmp_path):
         assert job.heartbeat_at is not None
         assert db.session.get(AnalysisRun, run_id).state is RunState.done
         db.engine.dispose()
+
+
+def test_an_attachment_without_readable_text_is_listed_not_lost(app, make_consultation, make_submission, tmp_path):
+    slug = make_consultation()
+    seed(make_submission, slug)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% a scanned letter: images only, no text layer\n%%EOF\n")
+    with app.app_context():
+        with open(scan, "rb") as fh:
+            stored = store_upload(fh, "scan.pdf", app.config["UPLOAD_DIR"], 10**6)
+    made = make_submission(slug, "", attachment=stored)
+    run_id = analyse_now(app, slug)
+    with app.app_context():
+        view = run_view(db.session.get(AnalysisRun, run_id))
+        general = view.sections[-1]
+        assert general.unreadable_refs == [made.reference]
+        assert general.submission_count == 9 == view.submission_count
+
+
+def test_only_one_analysis_runs_at_a_time(app, make_consultation, make_submission):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from consult.analysis.services import AnalysisRunning
+    from consult.jobs import Job, JobState
+
+    slug = make_consultation()
+    seed(make_submission, slug)
+    with app.app_context():
+        consultation = get_by_slug(slug)
+        first = request_analysis(consultation)
+        job = Job(name="analysis.run", args=[first.id], state=JobState.running)
+        db.session.add(job)
+        db.session.flush()
+        first.job_id = job.id
+        db.session.commit()
+        with pytest.raises(AnalysisRunning):
+            request_analysis(consultation)
+        db.session.rollback()
+        # two racing requests: the database refuses the second active run
+        db.session.add(AnalysisRun(consultation_id=consultation.id, state=RunState.queued))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        # a worker that died: its run is marked failed and a new one may start
+        db.session.get(Job, job.id).state = JobState.failed
+        db.session.commit()
+        second = request_analysis(consultation)
+        db.session.commit()
+        assert db.session.get(AnalysisRun, first.id).state is RunState.failed
+        assert second.state is RunState.queued

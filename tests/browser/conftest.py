@@ -2,38 +2,15 @@
 from __future__ import annotations
 
 import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from consult import create_app
-from tests.conftest import _config, need
+from tests.conftest import need
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
-
-
-@pytest.fixture
-def live_app(template_db, tmp_path):
-    """(app, base URL) of a real HTTP server on a free loopback port, with its own database."""
-    db_path = tmp_path / "live.sqlite3"
-    shutil.copy(template_db, db_path)
-    config = _config(db_path, tmp_path)
-    config.pop("SERVER_NAME")
-    app = create_app("testing", config)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    from consult.extensions import db
-
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def test_import_csv(app, runner, make_consultation, tmp_path):
                                  "--stakeholder-column", "jenis", "--name-column", "nama",
                                  "--date-column", "tanggal"])
     assert result.exit_code == 0, result.output
-    assert "Imported 2 submissions" in result.output and "1 blank" in result.output
+    assert "Imported 2 submissions" in result.output and "1 blank row skipped" in result.output
     with app.app_context():
         rows = db.session.scalars(db.select(Submission).order_by(Submission.id)).all()
         assert [r.stakeholder_type.value for r in rows] == ["citizen", "academic"]
@@ -65,6 +65,8 @@ def test_import_csv_into_a_question(app, runner, make_consultation, tmp_path):
     ("bad-question", "no open question with key 'support'"),
     ("broken-quote", "not a readable CSV file"),
     ("unknown-stakeholder", "line 2: unknown stakeholder type 'alien'"),
+    ("extra-fields", "line 2: more fields than the header"),
+    ("repeated-column", "used twice in the header: teks"),
 ])
 def test_import_csv_bad_input_writes_nothing(app, runner, make_consultation, tmp_path, case, expected):
     slug = make_consultation()
@@ -88,6 +90,12 @@ def test_import_csv_bad_input_writes_nothing(app, runner, make_consultation, tmp
     elif case == "broken-quote":
         (tmp_path / "q.csv").write_text('teks,jenis\n"Satu.,warga\nDua.,warga\n', encoding="utf-8")
         args[2] = str(tmp_path / "q.csv")
+    elif case == "extra-fields":
+        (tmp_path / "x.csv").write_text("teks,jenis\nSatu.,warga,lebih\n", encoding="utf-8")
+        args[2] = str(tmp_path / "x.csv")
+    elif case == "repeated-column":
+        (tmp_path / "r.csv").write_text("teks,teks\nSatu.,Dua.\n", encoding="utf-8")
+        args[2] = str(tmp_path / "r.csv")
     elif case == "unknown-stakeholder":
         args[2] = str(write_csv(tmp_path / "s.csv", [["Satu.", "alien", "", ""]]))
         args += ["--stakeholder-column", "jenis"]

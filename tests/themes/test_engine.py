@@ -157,6 +157,13 @@ def test_sentence_spans_follow_blank_lines_and_punctuation():
     assert spans == ["Satu kalimat.", "Dua kalimat!", "Paragraf baru tanpa titik", "baris lain"]
 
 
+def test_acronyms_keep_their_case_in_phrases():
+    docs = [Document(f"a{i}", f"Penempatan ASN di desa harus adil nomor {i}.") for i in range(4)] + \
+           [Document(f"b{i}", f"Pelatihan guru honorer di sekolah perlu anggaran {i}.") for i in range(4)]
+    phrases = [p for t in analyse(docs, n_themes=2).themes for p in t.key_phrases]
+    assert any("ASN" in p for p in phrases) and not any("asn" in p for p in phrases)
+
+
 def test_label_from_phrases():
     assert label_from_phrases(["mutasi", "kriteria terbuka", "titipan", "lain"]) == "Mutasi · kriteria terbuka · titipan"
     assert label_from_phrases([]) == "—"
