@@ -16,7 +16,6 @@ from ..common.types import UTCDateTime
 from ..extensions import db
 from ..jobs import JobState
 
-
 # An analysis run goes through the same lifecycle as a job: queued → running → done | failed.
 RunState = JobState
 
