@@ -17,7 +17,7 @@ from .. import themes as engine
 from ..accounts.models import Role
 from ..common.types import utcnow
 from ..common.visibility import Audience, passes
-from ..consultations.models import Consultation, QuestionKind
+from ..consultations.models import Consultation
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..submissions.models import Submission
@@ -173,7 +173,7 @@ def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> Analysis
     consultation = run.consultation
     started = run.started_at or utcnow()
     subs = submissions_for(consultation, Audience.ANALYSIS)
-    targets: list[int | None] = [q.id for q in consultation.questions if q.kind is QuestionKind.open] + [None]
+    targets: list[int | None] = [q.id for q in consultation.open_questions] + [None]
     prepared = [(qid, *_documents(subs, qid)) for qid in targets]
     prepared = [p for p in prepared if p[1] or p[3]]
     results = []

@@ -26,6 +26,7 @@ from ..consultations.models import Consultation, QuestionKind
 from ..consultations.services import add_document, add_question, create_consultation
 from ..extensions import db
 from ..submissions.importers import import_polis
+from ..submissions.models import SubmissionSource
 from ..submissions.services import SubmissionInput, record_submission
 
 DATA = Path(__file__).with_name("data") / "kotabumi_asn.json"
@@ -107,7 +108,7 @@ def seed_kotabumi(*, secret: str, reference_prefix: str, upload_dir: str, max_by
                     region=item.get("region"), consent_publish=bool(item.get("consent")),
                 ),
                 answers, secret=secret, reference_prefix=reference_prefix,
-                status=ModerationStatus(item.get("moderation", "published")),
+                status=ModerationStatus(item.get("moderation", "published")), source=SubmissionSource.demo,
                 submitted_at=now - timedelta(days=float(item["days_ago"])),
                 stored_attachment=stored, upload_dir=upload_dir,
             )

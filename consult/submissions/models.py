@@ -102,11 +102,6 @@ class Submission(ModeratedMixin, TimestampMixin, db.Model):
         """Whether the respondent agreed that their text may be published."""
         return bool(self.consent_publish)
 
-    @property
-    def is_anonymous(self) -> bool:
-        """True when no name was given."""
-        return not self.name
-
     def answer_for(self, question_id: int) -> "Answer | None":
         """This submission's answer to the question with that id, if any."""
         return next((a for a in self.answers if a.question_id == question_id), None)

@@ -192,7 +192,7 @@ def validate_input(consultation: Consultation, data: SubmissionInput, *, has_att
         answers[question.key] = value
 
     has_text = has_attachment or not is_blank(data.body) or any(
-        q.kind is QuestionKind.open and q.key in answers for q in consultation.questions
+        q.key in answers for q in consultation.open_questions
     )
     if not has_text:
         errors["body"] = [_l("Write your submission here, or answer at least one question in words.")]
