@@ -1,6 +1,9 @@
-"""Stopword lists for Indonesian and English, kept as data files in ``consult/text/data``.
+"""Stopword lists, kept as data files in ``consult/text/data`` (``stopwords_<code>.txt``).
 
-Files hold one lowercase word per line; lines starting with ``#`` are comments.
+Indonesian (``id``) and English (``en``) are the theme pipeline's stopwords. Javanese (``jv``),
+Sundanese (``su``) and a short Acehnese list (``ace``) hold function words for the language
+detector (:mod:`consult.text.language`); each file's header says how it was written. Files hold
+one lowercase word per line; lines starting with ``#`` are comments.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ DATA_DIR = Path(__file__).with_name("data")
 
 @lru_cache(maxsize=None)
 def stopwords(language: str) -> frozenset[str]:
-    """The stopword set for ``language`` (``"id"`` or ``"en"``).
+    """The stopword set for ``language`` (``"id"``, ``"en"``, ``"jv"``, ``"su"`` or ``"ace"``).
 
     Raises:
         ValueError: no list exists for ``language``.
@@ -29,5 +32,9 @@ def stopwords(language: str) -> frozenset[str]:
 
 
 def all_stopwords() -> frozenset[str]:
-    """Indonesian and English stopwords together, for mixed-language text."""
+    """Indonesian and English stopwords together, for mixed-language text.
+
+    The regional lists are not included: the theme pipeline's vocabulary stays as it was, and a
+    few of their entries are content words in Indonesian texts (abdi negara, dina).
+    """
     return stopwords("id") | stopwords("en")
