@@ -26,3 +26,23 @@ def clean_text(text: str | None) -> str:
 def is_blank(text: str | None) -> bool:
     """True when ``text`` is ``None``, empty or only whitespace (of any Unicode kind)."""
     return not text or not text.strip() or not clean_text(text)
+
+
+# Replies that mean "nothing to say"; compared after lower-casing and stripping punctuation.
+PLACEHOLDERS = frozenset({
+    "", "-", "n a", "na", "none", "nil", "nothing", "no comment", "no comments", "null",
+    "tidak ada", "tdk ada", "gak ada", "ga ada", "nggak ada", "enggak ada", "belum ada", "tak ada",
+    "kosong", "nihil", "tidak ada komentar", "tidak ada tanggapan",
+    "tidak ada saran", "tidak ada masukan", "x", "xx", "xxx",
+})
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def is_placeholder(text: str | None) -> bool:
+    """True when ``text`` says nothing: blank, punctuation only, or a stock reply such as "-",
+    "tidak ada", "n/a" or "no comment" (see ``PLACEHOLDERS``). Such text is never analysed,
+    counted as a view or quoted."""
+    if is_blank(text):
+        return True
+    simplified = _NON_WORD.sub(" ", text.casefold()).strip()
+    return simplified in PLACEHOLDERS

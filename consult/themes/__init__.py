@@ -9,9 +9,10 @@ quotes and counts per stakeholder type. It runs the same in a web worker, the CL
         print(theme.label, len(theme.document_ids), theme.quotes[0].text)
 
 Public API (stable): :class:`Document`, :func:`analyse`, :class:`ThemeResult`, :class:`Theme`,
-:class:`Quote`, :func:`label_from_phrases`.
+:class:`Quote`, :func:`label_from_phrases`, :func:`assign`.
 """
 from .engine import analyse, label_from_phrases
+from .model import assign
 from .types import Document, Quote, Theme, ThemeResult
 
-__all__ = ["Document", "Quote", "Theme", "ThemeResult", "analyse", "label_from_phrases"]
+__all__ = ["Document", "Quote", "Theme", "ThemeResult", "analyse", "assign", "label_from_phrases"]

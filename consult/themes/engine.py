@@ -1,36 +1,53 @@
-"""The analysis pipeline: preprocess → TF-IDF → LSA → k-means → key phrases, labels, quotes.
+"""The analysis pipeline: split → vectorise → LSA → k-means → key phrases, labels, quotes.
 
-Documents become vectors of TF-IDF weights over stems and stem bigrams (scikit-learn's
-``TfidfVectorizer``, sublinear term frequency), reduced by truncated SVD (latent semantic
-analysis, Deerwester et al. 1990) and length-normalised, then grouped by k-means. When the number
-of themes is not given, it is the k between 2 and ``max_themes`` with the best cosine silhouette
-(Rousseeuw 1987). Documents far from every centre, with no usable words, or left in a group too
-small to be a theme are reported as unassigned rather than forced into a theme.
+Each document is cut into units: a short submission is one unit, a long one (a position paper)
+one unit per paragraph, so one submission can carry several themes. Units become TF-IDF vectors
+over stems and stem bigrams (:mod:`consult.themes.vectorise`), are reduced by latent semantic
+analysis and grouped by k-means (:mod:`consult.themes.cluster`), with the number of themes chosen
+by silhouette when not given. Units far from every centre, with no usable words, or left in a
+group too small to be a theme are reported as unassigned rather than forced into a theme.
+Placeholders ("-", "tidak ada", "n/a") are never analysed, counted or quoted.
+
+Themes are then described from a bounded sample of their most central units: key phrases by
+class-based TF-IDF (:mod:`consult.themes.phrases`), verbatim quotes (:mod:`consult.themes.quotes`)
+and counts per stakeholder type. Work beyond the samples is linear in the input.
 """
 from __future__ import annotations
 
-import math
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 import numpy as np
 
+from consult.text.language import detect_language, language_family
+from consult.text.normalise import is_placeholder
+from consult.text.stopwords import all_stopwords
+
+from .cluster import MIN_SIMILARITY, cluster
 from .phrases import build_index, key_phrases
-from .preprocess import Processed, preprocess
+from .preprocess import preprocess
 from .quotes import pick_quotes
-from .types import Document, Theme, ThemeResult
+from .types import Document, Quote, Theme, ThemeResult
+from .vectorise import char_ngrams, content_words, fit_space, stopwords_for
 
 Progress = Callable[[str, float], None]
 
 MIN_DOCUMENTS_TO_CLUSTER = 6
-MIN_SIMILARITY = 0.1  # cosine to the theme centre in LSA space; below it a document is unassigned
-LSA_COMPONENTS = 100
+SPLIT_MIN_WORDS = 120  # a document with more content words than this is split into paragraphs
+UNIT_MIN_WORDS = 25  # paragraphs are merged with the next one until they have this many
+DESCRIBE_SAMPLE = 150  # most central units per theme used to find key phrases and quotes
+KEY_PHRASES = 5
 
 
-def _features(proc: Processed) -> list[str]:
-    stems = proc.content_stems()
-    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:])]
+@dataclass(frozen=True)
+class Unit:
+    """A stretch ``text[start:end]`` of document ``doc`` analysed on its own."""
+
+    doc: int
+    start: int
+    end: int
 
 
 def _report(progress: Progress | None, stage: str, fraction: float) -> None:
@@ -38,57 +55,36 @@ def _report(progress: Progress | None, stage: str, fraction: float) -> None:
         progress(stage, max(0.0, min(1.0, fraction)))
 
 
-def _max_themes(n: int) -> int:
-    return max(2, min(20, int(round(math.sqrt(n / 2))) + 2))
+def split_units(index: int, text: str, words: list[str]) -> list[Unit]:
+    """Cut one document into units: itself, or its paragraphs when it is long.
 
-
-def _choose_k(Z: np.ndarray, seed: int, k_values: Iterable[int], progress: Progress | None):
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
-
-    k_values = list(k_values)
-    scores: dict[int, float] = {}
-    best = None
-    sample = min(len(Z), 3000)
-    for step, k in enumerate(k_values):
-        model = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(Z)
-        if len(set(model.labels_)) < 2:
+    Paragraphs are separated by line breaks; short ones are merged with the next so each unit
+    has about ``UNIT_MIN_WORDS`` content words.
+    """
+    if len(words) <= SPLIT_MIN_WORDS or "\n" not in text:
+        return [Unit(index, 0, len(text))]
+    stops = all_stopwords()
+    units: list[Unit] = []
+    start = None
+    count = 0
+    pos = 0
+    for line in text.split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        if not line.strip():
             continue
-        score = float(silhouette_score(Z, model.labels_, metric="cosine", sample_size=sample, random_state=seed))
-        scores[k] = round(score, 4)
-        if best is None or score > best[0]:
-            best = (score, k, model)
-        _report(progress, "cluster", (step + 1) / len(k_values))
-    return best, scores
-
-
-def _match_previous(themes: list[dict], previous) -> None:
-    """Carry theme ids over from ``previous`` (greedy best Jaccard overlap ≥ 0.3)."""
-    prev_themes = getattr(previous, "themes", previous) or []
-    pairs = []
-    for i, theme in enumerate(themes):
-        members = set(theme["document_ids"])
-        for old in prev_themes:
-            old_members = set(old.document_ids)
-            union = members | old_members
-            if union:
-                jaccard = len(members & old_members) / len(union)
-                if jaccard >= 0.3:
-                    pairs.append((jaccard, i, old.id))
-    taken_new, taken_old = set(), set()
-    for _jac, i, old_id in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
-        if i not in taken_new and old_id not in taken_old:
-            themes[i]["id"] = old_id
-            taken_new.add(i)
-            taken_old.add(old_id)
-    used = {t["id"] for t in themes if t.get("id")} | {t.id for t in prev_themes}
-    counter = 1
-    for theme in themes:
-        if not theme.get("id"):
-            while f"t{counter}" in used:
-                counter += 1
-            theme["id"] = f"t{counter}"
-            used.add(theme["id"])
+        if start is None:
+            start = line_start
+        count += len(content_words(line, stops))
+        if count >= UNIT_MIN_WORDS:
+            units.append(Unit(index, start, line_start + len(line)))
+            start, count = None, 0
+    if start is not None:
+        end = len(text.rstrip())
+        if units and count < UNIT_MIN_WORDS // 2:
+            units[-1] = Unit(index, units[-1].start, end)  # a short tail joins the paragraph before
+        else:
+            units.append(Unit(index, start, end))
+    return units or [Unit(index, 0, len(text))]
 
 
 def analyse(
@@ -96,7 +92,7 @@ def analyse(
     *,
     n_themes: int | None = None,
     seed: int = 0,
-    previous: ThemeResult | list[Theme] | None = None,
+    previous: ThemeResult | list[Theme] | dict | None = None,
     progress: Progress | None = None,
 ) -> ThemeResult:
     """Group documents into themes.
@@ -104,19 +100,23 @@ def analyse(
     Args:
         documents: the texts to analyse; ids must be unique.
         n_themes: number of themes wanted, capped so each theme can have its minimum size (2
-            documents, 3 from 100 documents up); ``None`` chooses it by silhouette.
+            units, 3 from 100 units up); ``None`` chooses it by silhouette.
         seed: random seed; the same input and seed give the same result.
-        previous: an earlier result for the same question; themes that mostly keep their
-            members keep their ids.
+        previous: an earlier result (or its ``model``) for the same question; themes that
+            mostly keep their members keep their ids, and the drafter's edit markers in a model
+            (pinned themes, locked labels, documents fixed to or excluded from a theme) are kept.
         progress: called as ``progress(stage, fraction)`` with stage in ``preprocess``,
             ``vectorise``, ``cluster``, ``describe`` and fraction in [0, 1].
 
     Returns:
-        A :class:`ThemeResult`; every input id is in exactly one theme or in ``unassigned``.
+        A :class:`ThemeResult`; every input id is in at least one theme or in ``unassigned``,
+        never both. A long document may be in several themes; ``assignments()`` gives its main one.
 
     Raises:
         ValueError: duplicate document ids, or ``n_themes`` < 1.
     """
+    from .model import EditMarkers, apply_markers, build_model, match_previous
+
     started = time.perf_counter()
     docs = list(documents)
     ids = [d.id for d in docs]
@@ -127,134 +127,205 @@ def analyse(
     n = len(docs)
     diagnostics: dict = {"n_documents": n}
     if n == 0:
-        return ThemeResult([], [], 0, diagnostics)
+        return ThemeResult([], [], 0, diagnostics, model=build_model(None, [], {}))
+    markers = EditMarkers.from_previous(previous)
 
+    # 1. words, languages, units
     texts = [d.text for d in docs]
-    processed: list[Processed] = []
+    languages: list[str] = []
+    units: list[Unit] = []
+    unit_words: list[list[str]] = []
     for i, doc in enumerate(docs):
-        processed.append(preprocess(doc.text, doc.language))
-        if i % 100 == 0:
+        if i % 500 == 0:
             _report(progress, "preprocess", i / n)
+        language = doc.language or detect_language(doc.text)
+        languages.append(language)
+        if is_placeholder(doc.text):
+            continue
+        stops = stopwords_for(language)
+        words = content_words(doc.text, stops)
+        if not words:
+            continue
+        for unit in split_units(i, doc.text, words):
+            units.append(unit)
+            unit_words.append(words if unit.end - unit.start == len(doc.text)
+                              else content_words(doc.text[unit.start:unit.end], stops))
+    families = [language_family(lang) for lang in languages]
     _report(progress, "preprocess", 1.0)
 
-    from scipy.sparse import csr_matrix
-    from sklearn.cluster import KMeans
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
+    # 2. pinned themes keep their documents out of the clustering
+    pinned_docs = markers.pinned_documents(set(ids))
+    pool = [u for u, unit in enumerate(units) if ids[unit.doc] not in pinned_docs]
 
-    features = [_features(p) for p in processed]
-    usable = [i for i, f in enumerate(features) if f]
-    unassigned: set[int] = set(range(n)) - set(usable)
-    labels = np.full(n, -1)
-    similarity = np.zeros(n)
-    k_used = 0
+    # 3. vectorise and cluster
+    unit_labels = np.full(len(units), -1)
+    unit_sim = np.zeros(len(units))
+    space = None
+    centres_tfidf: dict[int, dict[str, float]] = {}
+    thresholds: dict[int, float] = {}
+    _report(progress, "vectorise", 0.0)
+    if pool:
+        space, features = fit_space([unit_words[u] for u in pool], [families[units[u].doc] for u in pool])
+        X = space.transform(features=features)
+        nonzero = np.flatnonzero(X.getnnz(axis=1) > 0)
+        C = char_ngrams([unit_words[u] for u in pool])
+        if C is not None:
+            from scipy.sparse import hstack
+            from sklearn.preprocessing import normalize
 
-    if len(usable) < MIN_DOCUMENTS_TO_CLUSTER or n_themes == 1:
-        for i in usable:
-            labels[i] = 0
-            similarity[i] = 1.0
-        k_used = 1 if usable else 0
-        diagnostics["method"] = "single theme (few documents)" if n_themes != 1 else "single theme (asked)"
-    else:
-        _report(progress, "vectorise", 0.0)
-        vectoriser = TfidfVectorizer(
-            analyzer=lambda f: f,
-            min_df=2 if len(usable) >= 20 else 1,
-            max_df=0.6 if len(usable) >= 50 else 1.0,
-            sublinear_tf=True,
-        )
-        X: csr_matrix = vectoriser.fit_transform([features[i] for i in usable])
-        nonzero = np.asarray((X != 0).sum(axis=1)).ravel() > 0
-        keep = [usable[j] for j in range(len(usable)) if nonzero[j]]
-        unassigned |= {usable[j] for j in range(len(usable)) if not nonzero[j]}
-        X = X[nonzero]
-        diagnostics["n_features"] = int(X.shape[1])
-        components = min(LSA_COMPONENTS, X.shape[1] - 1, X.shape[0] - 1)
-        if components >= 2:
-            Z = TruncatedSVD(n_components=components, random_state=seed).fit_transform(X)
+            XC = normalize(hstack([X.astype(np.float32), C]).tocsr())
         else:
-            Z = X.toarray()
-        Z = normalize(Z)
-        # identical texts (form letters) are one point: k-means cannot use more centres than points
-        distinct = len(np.unique(np.round(Z, 6), axis=0))
-        diagnostics["distinct_vectors"] = distinct
+            XC = X
+        diagnostics["n_features"] = space.n_features
         _report(progress, "vectorise", 1.0)
-
-        min_size = 2 if len(keep) < 100 else 3
-        if n_themes is not None:
-            # never more themes than groups of the minimum size can fill
-            k = max(1, min(n_themes, distinct, len(keep) // min_size))
-            model = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(Z)
-            diagnostics["method"] = f"k-means, k={k} (asked)"
+        min_size = 2 if len(nonzero) < 100 else 3
+        if len(nonzero) < MIN_DOCUMENTS_TO_CLUSTER or n_themes == 1:
+            unit_labels[[pool[j] for j in nonzero]] = 0
+            unit_sim[[pool[j] for j in nonzero]] = 1.0
+            diagnostics["method"] = "single theme (asked)" if n_themes == 1 else "single theme (few documents)"
+            diagnostics["k"] = 1 if len(nonzero) else 0
         else:
-            k_max = min(_max_themes(len(keep)), distinct - 1, len(keep) - 1)
-            best, scores = _choose_k(Z, seed, range(2, k_max + 1), progress)
-            diagnostics["silhouette_by_k"] = scores
-            if best is None:
-                model = KMeans(n_clusters=1, n_init=1, random_state=seed).fit(Z)
-            else:
-                diagnostics["silhouette"] = round(best[0], 4)
-                # the search used few restarts; fit the chosen k properly
-                model = KMeans(n_clusters=best[1], n_init=10, random_state=seed).fit(Z)
-            diagnostics["method"] = f"k-means, k={model.n_clusters} (silhouette)"
-        centres = normalize(model.cluster_centers_)
-        sims = (Z * centres[model.labels_]).sum(axis=1)
-        for row, i in enumerate(keep):
-            labels[i] = model.labels_[row]
-            similarity[i] = sims[row]
-        k_used = model.n_clusters
-        # too far from its centre → unassigned
-        for i in keep:
-            if similarity[i] < MIN_SIMILARITY:
-                labels[i] = -1
-                unassigned.add(i)
-        # groups too small to be a theme → unassigned
-        sizes = Counter(int(l) for l in labels if l >= 0)
-        for i in keep:
-            if labels[i] >= 0 and sizes[int(labels[i])] < min_size:
-                labels[i] = -1
-                unassigned.add(i)
+            result = cluster(XC[nonzero], n_themes=n_themes, seed=seed, min_size=min_size, progress=progress)
+            for row, j in enumerate(nonzero):
+                unit_labels[pool[j]] = result.labels[row]
+                unit_sim[pool[j]] = result.similarity[row]
+            diagnostics.update(result.diagnostics)
+        for label in set(int(v) for v in unit_labels if v >= 0):
+            rows = [j for j in nonzero if unit_labels[pool[j]] == label]
+            centres_tfidf[label] = _centroid(X[rows], space)
+            thresholds[label] = _threshold(X[rows], centres_tfidf[label], space)
     _report(progress, "cluster", 1.0)
 
-    # describe each theme
-    index = build_index(processed, texts)
-    quotable = [d.quotable for d in docs]
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        if labels[i] >= 0:
-            groups.setdefault(int(labels[i]), []).append(i)
-    mean_size = (sum(len(m) for m in groups.values()) / len(groups)) if groups else 1.0
-    raw_themes = []
-    for step, (_label_id, members) in enumerate(sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))):
-        members.sort(key=lambda i: (-similarity[i], i))
-        phrases = key_phrases(index, members, quotable, n, mean_size)
+    # 4. from units to documents: a document is in each theme one of its units is in
+    groups: dict[int, dict[int, float]] = defaultdict(dict)  # label → doc → best similarity
+    weight: dict[int, Counter] = defaultdict(Counter)  # doc → label → words in that theme
+    for u, unit in enumerate(units):
+        label = int(unit_labels[u])
+        if label < 0:
+            continue
+        best = groups[label].get(unit.doc, -1.0)
+        groups[label][unit.doc] = max(best, float(unit_sim[u]))
+        weight[unit.doc][label] += len(unit_words[u])
+    primary = {i: max(w, key=lambda lab: (w[lab], -lab)) for i, w in weight.items()}
+    raw = [{"key": label, "members": sorted(m, key=lambda i: (-m[i], i))} for label, m in groups.items()]
+    raw.sort(key=lambda t: (-len(t["members"]), t["key"]))
+    for theme in raw:
+        theme["document_ids"] = [ids[i] for i in theme["members"]]
+        theme["centroid"] = centres_tfidf.get(theme["key"], {})
+        theme["threshold"] = thresholds.get(theme["key"], MIN_SIMILARITY)
+    pinned = markers.pinned_themes(pinned_docs, ids)
+    if space is not None:
+        text_of = dict(zip(ids, texts))
+        for theme in pinned:
+            theme["centroid"] = _centroid(space.transform([text_of[d] for d in theme["document_ids"]]), space)
+    raw += pinned
+    match_previous(raw, markers)
+    apply_markers(raw, markers, docs, space)
+
+    # 5. describe each theme from its most central units
+    index_of = {doc_id: i for i, doc_id in enumerate(ids)}
+    units_of: dict[int, list[int]] = defaultdict(list)
+    for u, unit in enumerate(units):
+        units_of[unit.doc].append(u)
+    described = []
+    for step, theme in enumerate(raw):
+        members = [index_of[d] for d in theme["document_ids"]]
+        if not members:
+            continue
+        theme["members"] = members
+        label_key = theme.get("key")
+        sample: list[int] = []
+        for i in members:
+            own = [u for u in units_of[i] if int(unit_labels[u]) == label_key] or units_of[i][:1]
+            sample.extend(own)
+            if len(sample) >= DESCRIBE_SAMPLE:
+                break
+        theme["sample"] = sample
+        described.append(theme)
+    sample_units = sorted({u for t in described for u in t["sample"]})
+    position = {u: j for j, u in enumerate(sample_units)}
+    unit_texts = [texts[units[u].doc][units[u].start:units[u].end] for u in sample_units]
+    stems = space.word_stem if space is not None else None
+    processed = [preprocess(t, families[units[u].doc], stems, stopwords_for(languages[units[u].doc]))
+                 for t, u in zip(unit_texts, sample_units)]
+    index = build_index(processed, unit_texts)
+    quotable = [docs[units[u].doc].quotable for u in sample_units]
+    mean_size = (sum(len(t["sample"]) for t in described) / len(described)) if described else 1.0
+    themes: list[Theme] = []
+    for step, theme in enumerate(described):
+        rows = [position[u] for u in theme["sample"]]
+        phrases = key_phrases(index, rows, quotable, len(sample_units), mean_size, limit=KEY_PHRASES)
         weights: dict[str, float] = {}
         for _surface, _inside, score, key in phrases:
             for stem_ in key:
                 weights[stem_] = weights.get(stem_, 0.0) + score
-        quotes = pick_quotes([i for i in members if quotable[i]], ids, texts, processed, weights)
+        unit_ids = [str(r) for r in range(len(sample_units))]
+        local = pick_quotes([r for r in rows if quotable[r]], unit_ids, unit_texts, processed, weights)
+        quotes = [_shift(q, units[sample_units[int(q.document_id)]], ids) for q in local]
+        members = theme["members"]
+        lowered = {i: texts[i].lower() for i in members}
+        sources = {}
+        for surface, inside, _score, key in phrases:
+            forms = {index.surfaces[key][r].lower() for r in inside}
+            sources[surface] = [ids[i] for i in members if any(f in lowered[i] for f in forms)]
         stakeholder = Counter(docs[i].stakeholder_type or "unknown" for i in members)
-        raw_themes.append({
-            "label": label_from_phrases([p[0] for p in phrases]),
-            "key_phrases": [p[0] for p in phrases],
-            "key_phrase_sources": {p[0]: [ids[i] for i in sorted(p[1], key=lambda i: (-similarity[i], i))]
-                                   for p in phrases},
-            "document_ids": [ids[i] for i in members],
-            "quotes": quotes,
-            "by_stakeholder_type": dict(sorted(stakeholder.items())),
-        })
-        _report(progress, "describe", (step + 1) / max(1, len(groups)))
-    _match_previous(raw_themes, previous)
-    themes = [Theme(**t) for t in raw_themes]
+        label = theme.get("locked_label") or label_from_phrases([p[0] for p in phrases])
+        themes.append(Theme(
+            id=theme["id"], label=label, key_phrases=[p[0] for p in phrases], key_phrase_sources=sources,
+            document_ids=theme["document_ids"], quotes=quotes,
+            by_stakeholder_type=dict(sorted(stakeholder.items())),
+        ))
+        theme["label"] = label
+        theme["key_phrases"] = [p[0] for p in phrases]
+        _report(progress, "describe", (step + 1) / max(1, len(described)))
+
+    placed = {d for t in themes for d in t.document_ids}
+    key_to_id = {t["key"]: t["id"] for t in described if t.get("key") is not None}
+    by_id = {t.id: set(t.document_ids) for t in themes}
+    primary_ids = {}
+    for i, lab in primary.items():
+        theme_id = key_to_id.get(lab)
+        if theme_id and ids[i] in by_id.get(theme_id, ()) and len(weight[i]) > 1:
+            primary_ids[ids[i]] = theme_id
+    unassigned = [doc_id for doc_id in ids if doc_id not in placed]
     diagnostics.update({
-        "k": k_used,
         "n_themes": len(themes),
         "n_unassigned": len(unassigned),
+        "n_units": len(units),
+        "primary": primary_ids,
         "seconds": round(time.perf_counter() - started, 3),
     })
+    diagnostics["languages"] = dict(Counter(languages))
     _report(progress, "describe", 1.0)
-    return ThemeResult(themes, [ids[i] for i in sorted(unassigned)], n, diagnostics)
+    return ThemeResult(themes, unassigned, n, diagnostics, model=build_model(space, described, markers.extra))
+
+
+def _centroid(rows, space, limit: int = 300) -> dict[str, float]:
+    """The mean TF-IDF row of a theme, as its ``limit`` heaviest features (feature → weight)."""
+    if rows.shape[0] == 0:
+        return {}
+    mean = np.asarray(rows.mean(axis=0)).ravel()
+    top = np.argsort(-mean)[:limit]
+    names = space.feature_names()
+    return {names[i]: round(float(mean[i]), 6) for i in top if mean[i] > 0}
+
+
+def _threshold(rows, centroid: dict[str, float], space) -> float:
+    """The cosine a new document needs to join a theme: the 10th percentile of its members'."""
+    if rows.shape[0] == 0 or not centroid:
+        return MIN_SIMILARITY
+    vec = np.zeros(space.n_features)
+    for f, w in centroid.items():
+        vec[space.vocabulary[f]] = w
+    vec /= np.linalg.norm(vec) or 1.0
+    sims = rows @ vec
+    return max(0.05, float(np.percentile(sims, 10)))
+
+
+def _shift(quote: Quote, unit: Unit, ids: list[str]) -> Quote:
+    """A quote found in a unit's text, moved to its document's offsets."""
+    return Quote(document_id=ids[unit.doc], text=quote.text,
+                 start=quote.start + unit.start, end=quote.end + unit.start)
 
 
 def label_from_phrases(phrases: list[str]) -> str:
@@ -267,3 +338,6 @@ def label_from_phrases(phrases: list[str]) -> str:
     picked = phrases[:3]
     text = " · ".join(picked)
     return text[0].upper() + text[1:]
+
+
+__all__ = ["MIN_SIMILARITY", "analyse", "label_from_phrases", "split_units"]

@@ -44,25 +44,26 @@ def build_index(processed: list[Processed], texts: list[str]) -> PhraseIndex:
     doc_keys: list[set[tuple[str, ...]]] = [set() for _ in processed]
     for i, proc in enumerate(processed):
         toks = proc.tokens
+        text = texts[i]
+        # words must be adjacent in the text (only spaces or hyphens between them)
+        adjacent = [text[toks[j].end:toks[j + 1].start].strip(" -") == ""
+                    and toks[j].sentence == toks[j + 1].sentence for j in range(len(toks) - 1)]
+        keys = doc_keys[i]
         for a in range(len(toks)):
             if toks[a].stop:
                 continue
             for n in range(1, MAX_NGRAM + 1):
                 b = a + n - 1
-                if b >= len(toks) or toks[b].sentence != toks[a].sentence:
+                if b >= len(toks) or (b > a and not adjacent[b - 1]):
                     break
                 if toks[b].stop:
                     continue
-                # words must be adjacent in the text (only spaces or hyphens between them)
-                gap_ok = all(
-                    texts[i][toks[j].end:toks[j + 1].start].strip(" -") == "" for j in range(a, b)
-                )
-                if not gap_ok:
-                    break
                 key = tuple(t.stem for t in toks[a:b + 1])
                 docs[key].add(i)
-                doc_keys[i].add(key)
-                surfaces[key].setdefault(i, " ".join(_display(t) for t in toks[a:b + 1]))
+                keys.add(key)
+                forms = surfaces[key]
+                if i not in forms:
+                    forms[i] = " ".join(_display(t) for t in toks[a:b + 1])
     return PhraseIndex(dict(docs), doc_keys, dict(surfaces))
 
 

@@ -51,6 +51,25 @@ def stem(word: str, language: str) -> str:
     return _sastrawi().stem(word) or word
 
 
+_PARTICLE = re.compile(r"(?:lah|kah|tah|pun)$")
+_POSSESSIVE = re.compile(r"(?:ku|mu|nya)$")
+
+
+def light_stem(word: str, language: str) -> str:
+    """A cheap stem for rare words: Snowball for English; for Indonesian only the particles
+    (-lah, -kah, -tah, -pun) and possessives (-ku, -mu, -nya) are removed, keeping ≥ 4 letters.
+
+    Used where the full Indonesian stemmer would cost too much (it takes 0.1–0.7 ms per word).
+    """
+    if language == "en":
+        return _english.stem(word)
+    for pattern in (_PARTICLE, _POSSESSIVE):
+        match = pattern.search(word)
+        if match and match.start() >= 4:
+            word = word[:match.start()]
+    return word
+
+
 @dataclass(frozen=True)
 class Token:
     """A word of the text: ``surface`` is ``text[start:end]``, ``norm`` its lowercase form."""
@@ -96,18 +115,22 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def preprocess(text: str, language: str | None = None) -> Processed:
+def preprocess(text: str, language: str | None = None, stems: dict[str, str] | None = None,
+               stops: frozenset[str] | None = None) -> Processed:
     """Tokenise, mark stopwords and stem ``text``.
 
     Args:
         text: the document text.
         language: ``"id"``, ``"en"``, ``"mixed"``; ``None`` guesses it from function words.
+        stems: a known word → stem map (a fitted feature space's); words not in it get
+            :func:`light_stem`. ``None`` stems every word fully.
+        stops: the stopwords to mark; ``None`` means Indonesian and English ones.
 
     Returns:
         A :class:`Processed`; tokens shorter than two letters count as stopwords.
     """
     language = language or guess_language(text) or "id"
-    stops = all_stopwords()
+    stops = all_stopwords() if stops is None else stops
     sentences = sentence_spans(text)
     tokens = []
     sentence_index = 0
@@ -118,6 +141,12 @@ def preprocess(text: str, language: str | None = None) -> Processed:
         norm = surface.lower().replace("’", "'")
         is_stop = len(norm) < 2 or norm in stops or norm.split("'")[0] in stops
         word_language = "en" if language == "en" else "id"
-        tokens.append(Token(surface, norm, norm if is_stop else stem(norm, word_language),
+        if is_stop:
+            stemmed = norm
+        elif stems is not None:
+            stemmed = stems.get(norm) or light_stem(norm, word_language)
+        else:
+            stemmed = stem(norm, word_language)
+        tokens.append(Token(surface, norm, stemmed,
                             start, end, is_stop, sentence_index))
     return Processed(language, tuple(tokens), tuple(sentences))

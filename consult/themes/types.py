@@ -74,9 +74,34 @@ class ThemeResult:
             Together with the themes' members they cover every input document exactly once.
         n_documents: number of input documents.
         diagnostics: facts about the run (chosen number of themes, silhouette, seconds …).
+        model: the theme set as plain JSON (see :mod:`consult.themes.model`), for
+            :func:`consult.themes.assign` and for the next ``analyse(..., previous=model)``.
+        campaigns: form-letter campaigns found among the documents, largest first.
+        candidates: from :func:`consult.themes.assign`, groups of unassigned document ids that
+            could form new themes.
     """
 
     themes: list[Theme]
     unassigned: list[str]
     n_documents: int
     diagnostics: dict = field(default_factory=dict)
+    model: dict = field(default_factory=dict)
+    campaigns: list = field(default_factory=list)
+    candidates: list[list[str]] = field(default_factory=list)
+
+    def assignments(self) -> dict[str, str | None]:
+        """Each input document id → the id of its main theme, or ``None`` when unassigned.
+
+        A document that belongs to several themes (a long submission split into paragraphs, a
+        campaign copy) maps to its main theme: the one where it carries most weight, as recorded
+        in ``diagnostics["primary"]`` when present, else the first theme that lists it.
+        """
+        primary = self.diagnostics.get("primary") or {}
+        out: dict[str, str | None] = {doc_id: None for doc_id in self.unassigned}
+        for theme in self.themes:
+            for doc_id in theme.document_ids:
+                if out.get(doc_id) is None:
+                    out[doc_id] = theme.id
+        out.update({doc_id: theme_id for doc_id, theme_id in primary.items() if doc_id in out})
+        return out
+
