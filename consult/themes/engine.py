@@ -25,10 +25,11 @@ from consult.text.language import detect_language, language_family
 from consult.text.normalise import is_placeholder
 from consult.text.stopwords import all_stopwords
 
+from .campaigns import detect_campaigns
 from .cluster import MIN_SIMILARITY, cluster
 from .phrases import build_index, key_phrases
 from .preprocess import preprocess
-from .quotes import pick_quotes
+from .quotes import pick_quotes, summarise
 from .types import Document, Quote, Theme, ThemeResult
 from .vectorise import char_ngrams, content_words, fit_space, stopwords_for
 
@@ -153,11 +154,25 @@ def analyse(
     families = [language_family(lang) for lang in languages]
     _report(progress, "preprocess", 1.0)
 
-    # 2. pinned themes keep their documents out of the clustering
-    pinned_docs = markers.pinned_documents(set(ids))
-    pool = [u for u, unit in enumerate(units) if ids[unit.doc] not in pinned_docs]
+    # 2. form letters: only each campaign's representative is clustered; copies follow it
+    with_words = sorted({unit.doc for unit in units})
+    campaigns = detect_campaigns([docs[i] for i in with_words])
+    index_of = {doc_id: i for i, doc_id in enumerate(ids)}
+    copies: dict[int, list[int]] = {}  # representative → its other copies
+    copy_of: dict[int, str] = {}  # every campaign member → campaign id
+    for campaign in campaigns:
+        rep = index_of[campaign.representative_id]
+        copies[rep] = [index_of[d] for d in campaign.document_ids if d != campaign.representative_id]
+        for d in campaign.document_ids:
+            copy_of[index_of[d]] = campaign.id
+    followers = {i for group in copies.values() for i in group}
+    diagnostics["n_campaigns"] = len(campaigns)
 
-    # 3. vectorise and cluster
+    # 3. pinned themes keep their documents out of the clustering
+    pinned_docs = markers.pinned_documents(set(ids))
+    pool = [u for u, unit in enumerate(units) if ids[unit.doc] not in pinned_docs and unit.doc not in followers]
+
+    # 4. vectorise and cluster
     unit_labels = np.full(len(units), -1)
     unit_sim = np.zeros(len(units))
     space = None
@@ -196,7 +211,8 @@ def analyse(
             thresholds[label] = _threshold(X[rows], centres_tfidf[label], space)
     _report(progress, "cluster", 1.0)
 
-    # 4. from units to documents: a document is in each theme one of its units is in
+    # 5. from units to documents: a document is in each theme one of its units is in; campaign
+    # copies are in the themes of their representative
     groups: dict[int, dict[int, float]] = defaultdict(dict)  # label → doc → best similarity
     weight: dict[int, Counter] = defaultdict(Counter)  # doc → label → words in that theme
     for u, unit in enumerate(units):
@@ -206,6 +222,12 @@ def analyse(
         best = groups[label].get(unit.doc, -1.0)
         groups[label][unit.doc] = max(best, float(unit_sim[u]))
         weight[unit.doc][label] += len(unit_words[u])
+    for label, members_ in groups.items():
+        for rep in [i for i in members_ if i in copies]:
+            for i in copies[rep]:
+                if ids[i] not in pinned_docs:
+                    members_[i] = members_[rep] - 1e-6
+                    weight[i][label] += weight[rep][label]
     primary = {i: max(w, key=lambda lab: (w[lab], -lab)) for i, w in weight.items()}
     raw = [{"key": label, "members": sorted(m, key=lambda i: (-m[i], i))} for label, m in groups.items()]
     raw.sort(key=lambda t: (-len(t["members"]), t["key"]))
@@ -222,8 +244,7 @@ def analyse(
     match_previous(raw, markers)
     apply_markers(raw, markers, docs, space)
 
-    # 5. describe each theme from its most central units
-    index_of = {doc_id: i for i, doc_id in enumerate(ids)}
+    # 6. describe each theme from its most central units (one per campaign)
     units_of: dict[int, list[int]] = defaultdict(list)
     for u, unit in enumerate(units):
         units_of[unit.doc].append(u)
@@ -236,12 +257,17 @@ def analyse(
         label_key = theme.get("key")
         sample: list[int] = []
         for i in members:
+            if i in followers:
+                continue
             own = [u for u in units_of[i] if int(unit_labels[u]) == label_key] or units_of[i][:1]
             sample.extend(own)
             if len(sample) >= DESCRIBE_SAMPLE:
                 break
+        if not sample:
+            sample = [u for i in members[:DESCRIBE_SAMPLE] for u in units_of[i][:1]]
         theme["sample"] = sample
         described.append(theme)
+    totals = Counter(d.stakeholder_type or "unknown" for d in docs)
     sample_units = sorted({u for t in described for u in t["sample"]})
     position = {u: j for j, u in enumerate(sample_units)}
     unit_texts = [texts[units[u].doc][units[u].start:units[u].end] for u in sample_units]
@@ -251,6 +277,7 @@ def analyse(
     index = build_index(processed, unit_texts)
     quotable = [docs[units[u].doc].quotable for u in sample_units]
     mean_size = (sum(len(t["sample"]) for t in described) / len(described)) if described else 1.0
+    owners = [ids[units[u].doc] for u in sample_units]
     themes: list[Theme] = []
     for step, theme in enumerate(described):
         rows = [position[u] for u in theme["sample"]]
@@ -260,7 +287,8 @@ def analyse(
             for stem_ in key:
                 weights[stem_] = weights.get(stem_, 0.0) + score
         unit_ids = [str(r) for r in range(len(sample_units))]
-        local = pick_quotes([r for r in rows if quotable[r]], unit_ids, unit_texts, processed, weights)
+        local = pick_quotes([r for r in rows if quotable[r]], unit_ids, unit_texts, processed, weights,
+                            owners=owners)
         quotes = [_shift(q, units[sample_units[int(q.document_id)]], ids) for q in local]
         members = theme["members"]
         lowered = {i: texts[i].lower() for i in members}
@@ -268,12 +296,19 @@ def analyse(
         for surface, inside, _score, key in phrases:
             forms = {index.surfaces[key][r].lower() for r in inside}
             sources[surface] = [ids[i] for i in members if any(f in lowered[i] for f in forms)]
+        summary = [_shift(q, units[sample_units[int(q.document_id)]], ids) for q in summarise(
+            [r for r in rows if quotable[r]], unit_ids, unit_texts, processed, [p[3] for p in phrases], weights,
+            owners=owners)]
         stakeholder = Counter(docs[i].stakeholder_type or "unknown" for i in members)
         label = theme.get("locked_label") or label_from_phrases([p[0] for p in phrases])
         themes.append(Theme(
             id=theme["id"], label=label, key_phrases=[p[0] for p in phrases], key_phrase_sources=sources,
             document_ids=theme["document_ids"], quotes=quotes,
             by_stakeholder_type=dict(sorted(stakeholder.items())),
+            distinct_texts=sum(1 for i in members if i not in followers),
+            campaign_ids=sorted({copy_of[i] for i in members if i in copy_of}, key=lambda c: int(c[1:])),
+            stakeholder_emphasis=stakeholder_emphasis(stakeholder, totals),
+            summary=summary,
         ))
         theme["label"] = label
         theme["key_phrases"] = [p[0] for p in phrases]
@@ -297,7 +332,31 @@ def analyse(
     })
     diagnostics["languages"] = dict(Counter(languages))
     _report(progress, "describe", 1.0)
-    return ThemeResult(themes, unassigned, n, diagnostics, model=build_model(space, described, markers.extra))
+    return ThemeResult(themes, unassigned, n, diagnostics, model=build_model(space, described, markers.extra),
+                       campaigns=campaigns)
+
+
+def stakeholder_emphasis(in_theme: Counter, totals: Counter, *, ratio: float = 2.0, minimum: int = 3) -> dict[str, float]:
+    """Stakeholder groups that raise a theme far more often than everyone else.
+
+    For group ``g``: rate inside = share of g's documents in the theme; rate outside = share of
+    all other documents in the theme. Returns ``{g: inside / outside}`` (rounded to 0.1) for groups
+    with at least ``minimum`` documents in the theme and a ratio of at least ``ratio``; ``"unknown"``
+    is never flagged. A group with documents in the theme while no one else has any gets ``inf``.
+    """
+    out: dict[str, float] = {}
+    theme_total = sum(in_theme.values())
+    grand_total = sum(totals.values())
+    for group, count in in_theme.items():
+        if group == "unknown" or count < minimum or not totals[group]:
+            continue
+        inside = count / totals[group]
+        others = grand_total - totals[group]
+        outside = (theme_total - count) / others if others else 0.0
+        value = inside / outside if outside else float("inf")
+        if value >= ratio:
+            out[group] = round(value, 1) if value != float("inf") else value
+    return dict(sorted(out.items()))
 
 
 def _centroid(rows, space, limit: int = 300) -> dict[str, float]:

@@ -47,7 +47,15 @@ class Theme:
             has at least one quotable source.
         document_ids: members, most central first.
         quotes: up to three verbatim quotes from quotable members.
-        by_stakeholder_type: stakeholder type → number of member documents.
+        by_stakeholder_type: stakeholder type → number of member documents (every voice,
+            campaign copies included).
+        distinct_texts: members once each campaign counts as one text (voices = ``size``).
+        campaign_ids: ids of the campaigns (``ThemeResult.campaigns``) whose copies are members.
+        stakeholder_emphasis: stakeholder type → how many times more often that group's
+            documents are in this theme than everyone else's, for groups that raise it at least
+            twice as often (and in at least three documents).
+        summary: a short extractive summary: whole sentences of member documents, each a
+            :class:`Quote` citing its document, covering the key phrases in order.
     """
 
     id: str
@@ -57,6 +65,10 @@ class Theme:
     document_ids: list[str]
     quotes: list[Quote]
     by_stakeholder_type: dict[str, int]
+    distinct_texts: int = 0
+    campaign_ids: list[str] = field(default_factory=list)
+    stakeholder_emphasis: dict[str, float] = field(default_factory=dict)
+    summary: list[Quote] = field(default_factory=list)
 
     @property
     def size(self) -> int:
