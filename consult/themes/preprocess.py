@@ -132,6 +132,9 @@ def preprocess(text: str, language: str | None = None, stems: dict[str, str] | N
     language = language or guess_language(text) or "id"
     stops = all_stopwords() if stops is None else stops
     sentences = sentence_spans(text)
+    from .vectorise import URL
+
+    urls = [m.span() for m in URL.finditer(text)]
     tokens = []
     sentence_index = 0
     for start, end in _tokenizer.span_tokenize(text):
@@ -139,7 +142,8 @@ def preprocess(text: str, language: str | None = None, stems: dict[str, str] | N
             sentence_index += 1
         surface = text[start:end]
         norm = surface.lower().replace("’", "'")
-        is_stop = len(norm) < 2 or norm in stops or norm.split("'")[0] in stops
+        is_stop = (len(norm) < 2 or norm in stops or norm.split("'")[0] in stops
+                   or any(a <= start < b for a, b in urls))
         word_language = "en" if language == "en" else "id"
         if is_stop:
             stemmed = norm

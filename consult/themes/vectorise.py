@@ -33,6 +33,8 @@ from .preprocess import light_stem, stem
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # zero-width and format characters split nothing a reader can see; drop them before tokenising
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+# web and e-mail addresses are not words of the submission
+URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 MAX_STEMMED = 6_000
 FORMAT_VERSION = 1
 
@@ -51,7 +53,7 @@ def stopwords_for(language: str | None) -> frozenset[str]:
 def content_words(text: str, stops: frozenset[str] | None = None) -> list[str]:
     """The lower-case non-stopword words of ``text`` (two letters or more), in order."""
     stops = all_stopwords() if stops is None else stops
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text)).lower().replace("’", "'")
+    text = URL.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text))).lower().replace("’", "'")
     return [w for w in WORD.findall(text) if len(w) > 1 and w not in stops and w.split("'")[0] not in stops]
 
 
