@@ -26,7 +26,8 @@ Massive Datasets*, ch. 3 ("Finding similar items"):
    Within one LSH bucket, texts are taken shortest first and each is compared with up to three
    exemplars (the first members seen) of each group already there, not with every member: this
    keeps campaigns of many thousands of near copies linear, and the shortest copies, the plainest,
-   make the best exemplars.
+   make the best exemplars. A bucket crowded with unlike texts keeps at most 16 exemplars, and
+   there the MinHash estimate skips the clearly unlike ones before the exact comparison.
 6. **Union-find** joins confirmed pairs; components with fewer than ``min_size`` documents are
    dropped.
 
@@ -48,7 +49,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 from typing import Iterable
 
 import numpy as np
@@ -60,7 +61,11 @@ SHINGLE_SIZE = 3
 MIN_WORDS = 8
 LSH_WEIGHTS = (0.02, 0.98)  # (false positive, false negative) weights for the band/row choice
 EXEMPLARS_PER_GROUP = 3  # per LSH bucket and group: members a new text may be compared with
-MAX_EXEMPLARS = 64  # per LSH bucket, all groups together (guards buckets of many unlike texts)
+MAX_EXEMPLARS = 16  # per LSH bucket, all groups together (guards buckets of many unlike texts)
+# Where a bucket already holds more than 4 exemplars (many unlike texts), those whose MinHash
+# estimate is below threshold * (1 - ESTIMATE_MARGIN) are not compared exactly: at 128
+# permutations a pair exactly at 0.7 is estimated below 0.56 with probability 4e-4 (at 0.8, 1e-5).
+ESTIMATE_MARGIN = 0.2
 CORE_SAMPLE = 200  # distinct copies that vote on the template (the most frequent ones)
 _CHUNK = 1 << 14  # shingles per NumPy block when computing signatures (8 MiB at 128 perms)
 
@@ -76,9 +81,11 @@ _WORD_CJK = re.compile(rf"[{_CJK}]|(?:[^\W{_CJK}]|[{_INVISIBLE}{_MARKS}])+")
 _HAS_CJK = re.compile(rf"[{_CJK}]")
 _SPECIAL = re.compile(rf"[{_INVISIBLE}{_MARKS}{_CJK}]")
 _PLAIN_WORD = re.compile(r"\w+")
+_PLAIN_SPLIT = re.compile(r"(\w+)")
 _STRIP = dict.fromkeys(
     [c for lo, hi in re.findall(r"(.)(?:-(.))?", _INVISIBLE) for c in range(ord(lo), ord(hi or lo) + 1)])
 _OPENING = "([{<«‹“‘„‚\"'¿¡"  # may open a span; the unambiguous ones never close one
+_SEP = "\x1f"  # joins tokens for substring search: never inside a token
 _TRAILING_PUNCT = re.compile(r"[^\w\s([{<«‹“‘„‚¿¡]*")
 
 # Odd 64-bit multipliers, one per shingle position (order matters: "a b c" ≠ "c b a").
@@ -149,7 +156,9 @@ def _token_spans(text: str) -> list[tuple[str, int, int]]:
     if _plain(text):
         folded = text.casefold()
         if len(folded) == len(text):  # case folding kept every character in place
-            return [(m.group(), m.start(), m.end()) for m in _PLAIN_WORD.finditer(folded)]
+            parts = _PLAIN_SPLIT.split(folded)  # [gap, word, gap, word, …, gap]
+            ends = list(accumulate(map(len, parts)))
+            return list(zip(parts[1::2], ends[0:-1:2], ends[1::2]))
     pattern = _WORD_CJK if _HAS_CJK.search(text) else _WORD
     out = []
     for match in pattern.finditer(text):
@@ -324,6 +333,7 @@ def _near_duplicate_groups(texts: list[tuple[int, ...]], vocabulary: list[str], 
             return inter >= threshold * (len(si) + len(sj) - inter)
 
         sizes = np.diff(offsets).tolist()
+        margin = ESTIMATE_MARGIN * threshold
         for table in lsh.hashtables:
             for key in table.keys():
                 bucket = table.get(key)
@@ -331,14 +341,29 @@ def _near_duplicate_groups(texts: list[tuple[int, ...]], vocabulary: list[str], 
                     continue
                 # Shortest texts first: they are the plainest copies, the best exemplars.
                 exemplars: list[int] = []
+                roots: list[int] = []  # each exemplar's group, kept current
+                ex_sigs = None
                 for m in sorted(bucket, key=lambda i: (sizes[i], i)):
-                    for e in exemplars:
-                        if uf.find(m) != uf.find(e) and similar(m, e):
-                            uf.union(m, e)
-                    root = uf.find(m)
-                    if (len(exemplars) < MAX_EXEMPLARS
-                            and sum(uf.find(e) == root for e in exemplars) < EXEMPLARS_PER_GROUP):
+                    rm = uf.find(m)
+                    if len(exemplars) > 4:  # many groups here: skip the clearly unlike ones cheaply
+                        if ex_sigs is None or len(ex_sigs) < len(exemplars):
+                            ex_sigs = sigs[exemplars]
+                        estimate = np.count_nonzero(ex_sigs == sigs[m], axis=1) / num_perm
+                        todo = [i for i in np.flatnonzero(estimate >= threshold - margin).tolist()
+                                if roots[i] != rm]
+                    else:
+                        todo = [i for i, root in enumerate(roots) if root != rm]
+                    merged = False
+                    for i in todo:
+                        if uf.find(exemplars[i]) != rm and similar(m, exemplars[i]):
+                            uf.union(m, exemplars[i])
+                            rm = uf.find(m)
+                            merged = True
+                    if merged:
+                        roots = [uf.find(e) for e in exemplars]
+                    if len(exemplars) < MAX_EXEMPLARS and roots.count(rm) < EXEMPLARS_PER_GROUP:
                         exemplars.append(m)
+                        roots.append(rm)
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(uf.find(i), []).append(i)
@@ -375,6 +400,28 @@ def _runs(flags: list[bool]) -> list[tuple[int, int]]:
     if start is not None:
         runs.append((start, len(flags)))
     return runs
+
+
+def _unmatched(matcher: difflib.SequenceMatcher, core_joined: str,
+               tokens: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Runs ``(first, last + 1)`` of ``tokens`` that the template does not match.
+
+    ``matcher`` holds the template's tokens as its second sequence, ``core_joined`` the same tokens
+    joined by :data:`_SEP` with one before and after. A copy that holds the whole template in one
+    piece (additions only before or after it: the common case) is settled by one string search;
+    any other copy is aligned with :class:`difflib.SequenceMatcher`.
+    """
+    joined = _SEP + _SEP.join(tokens) + _SEP
+    at = joined.find(core_joined)
+    if at >= 0:
+        first = joined.count(_SEP, 0, at + 1) - 1
+        last = first + core_joined.count(_SEP) - 1
+        return [r for r in ((0, first), (last, len(tokens))) if r[0] < r[1]]
+    flags = [True] * len(tokens)
+    matcher.set_seq1(tokens)
+    for i, _j, size in matcher.get_matching_blocks():
+        flags[i:i + size] = [False] * size
+    return _runs(flags)
 
 
 def _consensus_scores(group: list[int], weights: np.ndarray, hashes: np.ndarray,
@@ -431,23 +478,23 @@ def _build_campaign(group: list[int], copies: list[list[int]], documents: list[D
 
     # Added text: each copy's tokens that the template does not match, as spans of its own text.
     matcher.set_seq2(core)
+    core_joined = _SEP + _SEP.join(core) + _SEP
     unmatched_runs: dict[tuple[str, ...], list[tuple[int, int]]] = {}
     members = sorted(d for t in group for d in copies[t])
     ordered = [rep_index] + [d for d in members if d != rep_index]
     added: dict[str, list[tuple[int, int]]] = {}
+    by_text: dict[str, list[tuple[int, int]]] = {}  # identical copies are common: align each text once
     for d in ordered:
         text = documents[d].text
+        if text in by_text:
+            added[documents[d].id] = list(by_text[text])
+            continue
         spans = _token_spans(text)
         tokens = tuple(token for token, _s, _e in spans)
         runs = unmatched_runs.get(tokens)
         if runs is None:
-            flags = [list(tokens) != core] * len(tokens)
-            if flags and flags[0]:
-                matcher.set_seq1(tokens)
-                for i, _j, size in matcher.get_matching_blocks():
-                    flags[i:i + size] = [False] * size
-            runs = unmatched_runs[tokens] = _runs(flags)
-        added[documents[d].id] = _char_spans(text, spans, runs)
+            runs = unmatched_runs[tokens] = _unmatched(matcher, core_joined, tokens)
+        added[documents[d].id] = by_text[text] = _char_spans(text, spans, runs)
     return Campaign(id="", representative_id=documents[rep_index].id,
                     document_ids=[documents[d].id for d in ordered], template=template, added_text=added)
 
@@ -480,10 +527,10 @@ def detect_campaigns(documents: Iterable[Document], *, threshold: float = 0.7, m
 
     Cost: linear in the total length of the texts, plus one exact Jaccard comparison per candidate
     pair that LSH finds and one token alignment per distinct copy; single-threaded. 100,000 real
-    texts (3.2 million words, ``benchmarks/campaigns.py``) take about 5 s of CPU and about 0.35 GiB
-    of memory beyond the input; the largest parts are tokenising (≈1 s), hashing the shingles
-    (≈1 s) and inserting the ≈28,000 texts that share a band with another into ``MinHashLSH``
-    (≈1.5–2 s).
+    texts (3.2 million words, ``benchmarks/campaigns.py``) took 6–7.5 s of CPU on a shared 2-core
+    machine busy with two other jobs, and about 0.4 GiB beyond the input: tokenising ≈1 s, token
+    ids ≈0.6 s, shingle hashes and MinHash signatures ≈1.2 s, inserting the ≈28,000 texts that
+    share a band with another into ``MinHashLSH`` ≈1.5–2.4 s (and ≈180 MB), confirming ≈0.5 s.
 
     Sources: Broder 1997 (resemblance, MinHash); Leskovec, Rajaraman & Ullman, *Mining of Massive
     Datasets*, ch. 3 (shingling, LSH banding); datasketch's ``MinHash``/``MinHashLSH``
