@@ -1,7 +1,7 @@
 """Grouping TF-IDF vectors into themes: LSA, then k-means, with bounded cost.
 
 Latent semantic analysis (truncated SVD, Deerwester et al. 1990; scikit-learn's randomized
-solver, Halko et al. 2011) is fitted on at most ``FIT_SAMPLE`` rows and applied to all. The
+solver, Halko et al. 2011) is fitted on at most ``SVD_SAMPLE`` rows and applied to all. The
 number of themes, when not given, is chosen on at most ``K_SAMPLE`` rows (the silhouette is
 quadratic in the rows). k-means (Lloyd with k-means++ seeding, Arthur & Vassilvitskii 2007) is
 fitted on at most ``FIT_SAMPLE`` rows; every row is then assigned to its nearest centre. So the
@@ -16,7 +16,8 @@ from typing import Callable
 
 import numpy as np
 
-FIT_SAMPLE = 20_000
+FIT_SAMPLE = 20_000  # rows k-means is fitted on
+SVD_SAMPLE = 10_000  # rows the LSA basis is fitted on
 K_SAMPLE = 2_000
 LSA_COMPONENTS = 100  # at most; fewer for small inputs: n/15, at least LSA_MIN_COMPONENTS
 LSA_MIN_COMPONENTS = 30
@@ -68,7 +69,7 @@ def lsa(X, seed: int, rng: np.random.Generator) -> np.ndarray:
     components = int(min(LSA_COMPONENTS, max(LSA_MIN_COMPONENTS, n / 15), n_features - 1, n - 1))
     if components < 2:
         return normalize(X.toarray())
-    rows = _sample(n, FIT_SAMPLE, rng)
+    rows = _sample(n, SVD_SAMPLE, rng)
     svd = TruncatedSVD(n_components=components, random_state=seed).fit(X[rows])
     return normalize(svd.transform(X))
 
@@ -89,7 +90,7 @@ def choose_k(Z: np.ndarray, seed: int, k_values: list[int], progress: Progress |
 
     scores: dict[int, float] = {}
     for step, k in enumerate(k_values):
-        model = _kmeans(Z, k, seed, n_init=3)
+        model = _kmeans(Z, k, seed, n_init=2)
         if len(set(model.labels_)) < 2:
             continue
         scores[k] = round(float(silhouette_score(Z, model.labels_, metric="cosine")), 4)

@@ -38,7 +38,7 @@ Progress = Callable[[str, float], None]
 MIN_DOCUMENTS_TO_CLUSTER = 6
 SPLIT_MIN_WORDS = 80  # a document with more content words than this is split into paragraphs
 UNIT_MIN_WORDS = 20  # paragraphs are merged with the next one until they have this many
-DESCRIBE_SAMPLE = 150  # most central units per theme used to find key phrases and quotes
+DESCRIBE_SAMPLE = 100  # most central units per theme used to find key phrases and quotes
 KEY_PHRASES = 5
 
 
@@ -49,6 +49,19 @@ class Unit:
     doc: int
     start: int
     end: int
+
+
+class _Clock:
+    """Seconds spent per stage, for ``diagnostics["stage_seconds"]``."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round(self.laps.get(stage, 0.0) + now - self.last, 3)
+        self.last = now
 
 
 def _report(progress: Progress | None, stage: str, fraction: float) -> None:
@@ -153,6 +166,7 @@ def analyse(
                               else content_words(doc.text[unit.start:unit.end], stops))
     families = [language_family(lang) for lang in languages]
     _report(progress, "preprocess", 1.0)
+    clock = _Clock()
 
     # 2. form letters: only each campaign's representative is clustered; copies follow it
     with_words = sorted({unit.doc for unit in units})
@@ -167,6 +181,7 @@ def analyse(
             copy_of[index_of[d]] = campaign.id
     followers = {i for group in copies.values() for i in group}
     diagnostics["n_campaigns"] = len(campaigns)
+    clock.lap("campaigns")
 
     # 3. pinned themes keep their documents out of the clustering
     pinned_docs = markers.pinned_documents(set(ids))
@@ -180,9 +195,10 @@ def analyse(
     thresholds: dict[int, float] = {}
     _report(progress, "vectorise", 0.0)
     if pool:
-        space, features = fit_space([unit_words[u] for u in pool], [families[units[u].doc] for u in pool])
+        space, features = fit_space([unit_words[u] for u in pool], [languages[units[u].doc] for u in pool])
         X = space.transform(features=features)
         nonzero = np.flatnonzero(X.getnnz(axis=1) > 0)
+        clock.lap("vectorise")
         C = char_ngrams([unit_words[u] for u in pool])
         if C is not None:
             from scipy.sparse import hstack
@@ -191,6 +207,7 @@ def analyse(
             XC = normalize(hstack([X.astype(np.float32), C]).tocsr())
         else:
             XC = X
+        clock.lap("char n-grams")
         diagnostics["n_features"] = space.n_features
         _report(progress, "vectorise", 1.0)
         min_size = 2 if len(nonzero) < 100 else 3
@@ -205,11 +222,13 @@ def analyse(
                 unit_labels[pool[j]] = result.labels[row]
                 unit_sim[pool[j]] = result.similarity[row]
             diagnostics.update(result.diagnostics)
-        for label in set(int(v) for v in unit_labels if v >= 0):
-            rows = [j for j in nonzero if unit_labels[pool[j]] == label]
+        pool_labels = unit_labels[np.asarray(pool)]
+        for label in sorted(set(int(v) for v in pool_labels if v >= 0)):
+            rows = np.flatnonzero(pool_labels == label)
             centres_tfidf[label] = _centroid(X[rows], space)
             thresholds[label] = _threshold(X[rows], centres_tfidf[label], space)
     _report(progress, "cluster", 1.0)
+    clock.lap("cluster")
 
     # 5. from units to documents: a document is in each theme one of its units is in; campaign
     # copies are in the themes of their representative
@@ -275,6 +294,7 @@ def analyse(
     processed = [preprocess(t, families[units[u].doc], stems, stopwords_for(languages[units[u].doc]))
                  for t, u in zip(unit_texts, sample_units)]
     index = build_index(processed, unit_texts)
+    clock.lap("describe: phrase index")
     quotable = [docs[units[u].doc].quotable for u in sample_units]
     mean_size = (sum(len(t["sample"]) for t in described) / len(described)) if described else 1.0
     owners = [ids[units[u].doc] for u in sample_units]
@@ -314,6 +334,7 @@ def analyse(
         theme["key_phrases"] = [p[0] for p in phrases]
         _report(progress, "describe", (step + 1) / max(1, len(described)))
 
+    clock.lap("describe: themes")
     placed = {d for t in themes for d in t.document_ids}
     key_to_id = {t["key"]: t["id"] for t in described if t.get("key") is not None}
     by_id = {t.id: set(t.document_ids) for t in themes}
@@ -329,6 +350,7 @@ def analyse(
         "n_units": len(units),
         "primary": primary_ids,
         "seconds": round(time.perf_counter() - started, 3),
+        "stage_seconds": {"preprocess": round(clock.started - started, 3), **clock.laps},
     })
     diagnostics["languages"] = dict(Counter(languages))
     _report(progress, "describe", 1.0)

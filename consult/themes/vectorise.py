@@ -35,8 +35,11 @@ WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 # web and e-mail addresses are not words of the submission
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
-MAX_STEMMED = 6_000
+MAX_STEMMED = 3_000
 FORMAT_VERSION = 1
+
+
+REGIONAL = ("jv", "su", "ace")
 
 
 @lru_cache(maxsize=None)
@@ -45,7 +48,7 @@ def stopwords_for(language: str | None) -> frozenset[str]:
     mix freely), plus the function words of a regional language (``"jv"``, ``"su"``) for text
     detected as that language only — some of them are content words in Indonesian."""
     stops = all_stopwords()
-    if language in ("jv", "su", "ace"):
+    if language in REGIONAL:
         stops = stops | stopwords(language)
     return stops
 
@@ -141,7 +144,10 @@ def fit_space(words: list[list[str]], languages: list[str]) -> tuple[FeatureSpac
 
     Args:
         words: per document, its content words (:func:`content_words`).
-        languages: per document, ``"en"`` for English, anything else for the Indonesian stemmer.
+        languages: per document, its language code (:func:`consult.text.language.detect_language`):
+            words mostly in English documents get the English stemmer, words mostly in Javanese
+            or Sundanese documents a light stem (the Indonesian stemmer is slowest and least
+            useful on them), the rest the Indonesian stemmer.
 
     Returns:
         ``(space, features)``: the fitted space and each document's raw feature list. Features
@@ -152,16 +158,20 @@ def fit_space(words: list[list[str]], languages: list[str]) -> tuple[FeatureSpac
     min_df = 2 if n >= 20 else 1
     df: Counter = Counter()
     english: Counter = Counter()
+    regional: Counter = Counter()
     for doc_words, language in zip(words, languages):
         unique = set(doc_words)
         df.update(unique)
         if language == "en":
             english.update(unique)
+        elif language in REGIONAL:
+            regional.update(unique)
     frequent = [w for w, c in df.most_common() if c >= min_df]
     word_stem: dict[str, str] = {}
     for rank, w in enumerate(frequent):
         language = "en" if english[w] * 2 > df[w] else "id"
-        word_stem[w] = stem(w, language) if rank < MAX_STEMMED or language == "en" else light_stem(w, language)
+        full = language == "en" or (rank < MAX_STEMMED and regional[w] * 2 <= df[w])
+        word_stem[w] = stem(w, language) if full else light_stem(w, language)
     features = [_features(doc_words, word_stem) for doc_words in words]
     feature_df: Counter = Counter()
     for feats in features:
