@@ -183,8 +183,9 @@ def evidence(text: str) -> Evidence:
     previous_end = 0
     for match in _WORD.finditer(text):
         token = match.group()
-        between = text[previous_end:match.start()]
-        mid_sentence = previous_end > 0 and not _SENTENCE_BREAK.search(between)
+        # only a capital letter makes the position matter (see _word_points)
+        mid_sentence = token[:1].isupper() and previous_end > 0 and not _SENTENCE_BREAK.search(
+            text, previous_end, match.start())
         previous_end = match.end()
         if token.isascii():
             found.letters["latin"] += len(token)
