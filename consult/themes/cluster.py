@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 FIT_SAMPLE = 20_000  # rows k-means is fitted on
-SVD_SAMPLE = 10_000  # rows the LSA basis is fitted on
+SVD_SAMPLE = 5_000  # rows the LSA basis is fitted on
 K_SAMPLE = 2_000
 LSA_COMPONENTS = 100  # at most; fewer for small inputs: n/15, at least LSA_MIN_COMPONENTS
 LSA_MIN_COMPONENTS = 30
@@ -156,7 +156,7 @@ def _cluster(X, *, n_themes: int | None, seed: int, min_size: int,
         else:
             diagnostics["silhouette"] = scores[k]
         diagnostics["method"] = f"k-means, k={k} (silhouette on {len(k_rows)} rows)"
-    model = _kmeans(Z[fit_rows], k, seed, n_init=10 if k > 1 else 1)
+    model = _kmeans(Z[fit_rows], k, seed, n_init=4 if k > 1 else 1)
     centres = normalize(model.cluster_centers_)
     sims_all = Z @ centres.T
     labels = sims_all.argmax(axis=1)
