@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 CATALOGUES := $(wildcard consult/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test install translations extract-messages update-messages requirements bench clean
+.PHONY: run test install translations extract-messages update-messages requirements bench evaluate bench-themes clean
 
 run: install translations
 	$(FLASK) db upgrade
@@ -45,6 +45,14 @@ requirements: install
 
 bench: install
 	$(BIN)/python -m benchmarks.themes
+
+# Theme grouping vs human labels on ../shared/data, with baselines (BERTopic needs requirements-bench.txt).
+evaluate: install
+	$(BIN)/python -m consult.themes.evaluate $(EVALUATE_ARGS)
+
+# Throughput and peak RSS of the theme engine at 1,000 / 10,000 / 100,000 texts, and the ratio to BERTopic.
+bench-themes: install
+	$(BIN)/python -m consult.themes.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
