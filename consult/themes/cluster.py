@@ -18,6 +18,7 @@ import numpy as np
 
 FIT_SAMPLE = 20_000  # rows k-means is fitted on
 SVD_SAMPLE = 5_000  # rows the LSA basis is fitted on
+SVD_ITERATIONS = 5  # power iterations of the randomized SVD; 2 lost 0.09 AMI on NusaParagraph
 K_SAMPLE = 2_000
 LSA_COMPONENTS = 100  # at most; fewer for small inputs: n/15, at least LSA_MIN_COMPONENTS
 LSA_MIN_COMPONENTS = 30
@@ -70,7 +71,7 @@ def lsa(X, seed: int, rng: np.random.Generator) -> np.ndarray:
     if components < 2:
         return normalize(X.toarray())
     rows = _sample(n, SVD_SAMPLE, rng)
-    svd = TruncatedSVD(n_components=components, random_state=seed).fit(X[rows])
+    svd = TruncatedSVD(n_components=components, n_iter=SVD_ITERATIONS, random_state=seed).fit(X[rows])
     return normalize(svd.transform(X))
 
 
@@ -89,11 +90,14 @@ def choose_k(Z: np.ndarray, seed: int, k_values: list[int], progress: Progress |
     from sklearn.metrics import silhouette_score
 
     scores: dict[int, float] = {}
+    # rows are unit length, so cosine distance is 1 − Z·Zᵀ; computed once for every k
+    distances = np.clip(1.0 - Z @ Z.T, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
     for step, k in enumerate(k_values):
         model = _kmeans(Z, k, seed, n_init=2)
         if len(set(model.labels_)) < 2:
             continue
-        scores[k] = round(float(silhouette_score(Z, model.labels_, metric="cosine")), 4)
+        scores[k] = round(float(silhouette_score(distances, model.labels_, metric="precomputed")), 4)
         if progress:
             progress("cluster", 0.8 * (step + 1) / len(k_values))
     if not scores:

@@ -40,6 +40,9 @@ SPLIT_MIN_WORDS = 80  # a document with more content words than this is split in
 UNIT_MIN_WORDS = 20  # paragraphs are merged with the next one until they have this many
 DESCRIBE_SAMPLE = 60  # most central units per theme used to find key phrases and quotes
 KEY_PHRASES = 5
+# character 4-grams help where word statistics are sparse (small inputs); beyond this many units
+# the words alone carry enough evidence, and the 4-grams would cost more than the rest together
+CHAR_MAX_UNITS = 20_000
 
 
 @dataclass(frozen=True)
@@ -195,11 +198,10 @@ def analyse(
     thresholds: dict[int, float] = {}
     _report(progress, "vectorise", 0.0)
     if pool:
-        space, features = fit_space([unit_words[u] for u in pool], [languages[units[u].doc] for u in pool])
-        X = space.transform(features=features)
+        space, X = fit_space([unit_words[u] for u in pool], [languages[units[u].doc] for u in pool])
         nonzero = np.flatnonzero(X.getnnz(axis=1) > 0)
         clock.lap("vectorise")
-        C = char_ngrams([unit_words[u] for u in pool])
+        C = char_ngrams([unit_words[u] for u in pool]) if len(pool) <= CHAR_MAX_UNITS else None
         if C is not None:
             from scipy.sparse import hstack
             from sklearn.preprocessing import normalize
