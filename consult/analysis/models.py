@@ -1,8 +1,10 @@
 """Stored results of theme analysis runs.
 
 A run analyses a whole consultation; it has one section per open question plus one for the
-general free text (``question_id`` NULL); each section holds themes, and each theme its member
-submissions and verbatim quotes with their location in the source.
+general free text (``question_id`` NULL); each section holds themes, its form-letter campaigns
+and the saved theme set (the engine's JSON model, which the next run starts from); each theme
+holds its member submissions, and verbatim quotes and summary sentences with their location in
+the source.
 """
 from __future__ import annotations
 
@@ -73,6 +75,21 @@ class AnalysisSection(db.Model):
     # counted, never themed, listed for drafters to read themselves.
     unreadable_ids: Mapped[list[int]] = mapped_column(JSON, default=list, nullable=False)
     diagnostics: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    # Form-letter campaigns found in this section, largest first::
+    #
+    #     [{"id": "c1", "representative_id": 12, "member_ids": [12, 15, ...],
+    #       "added_text": [{"submission_id": 15,
+    #                       "spans": [{"source": "text", "page": None, "paragraph": None,
+    #                                  "start": 0, "end": 42, "text": "..."}]}]}]
+    #
+    # ``member_ids`` lists every copy, the representative first; ``added_text`` holds, for copies
+    # that add words of their own, those words located like quotes (``source``, ``page`` or
+    # ``paragraph``, offsets into that source). Reads pass every id through the visibility gate.
+    campaigns: Mapped[list[dict]] = mapped_column(JSON, default=list, nullable=False)
+    # The saved theme set (``consult.themes`` ``ThemeResult.model``: centroids, thresholds and the
+    # drafter's edit markers pinned/label_locked/fixed/excluded per theme), given as ``previous`` to
+    # the next run of the same question so theme ids and edits carry over. NULL for older runs.
+    model: Mapped[dict | None] = mapped_column(JSON)
 
     run: Mapped[AnalysisRun] = relationship(back_populates="sections")
     question = relationship("Question")
@@ -87,6 +104,13 @@ class Theme(db.Model):
     ``key_phrase_sources`` maps each key phrase to the ids of submissions containing it. Counts
     (voices, per stakeholder type) are not stored: reads derive them from the assignments through
     the visibility gate, so a submission hidden later drops out of every count and quote.
+
+    What the engine said at run time is kept as well: ``distinct_texts`` (members once each
+    form-letter campaign counts as one text), ``campaign_ids`` (engine ids of the section's
+    campaigns with copies in the theme) and ``stakeholder_emphasis`` (stakeholder type → how many
+    times more often that group raises the theme than everyone else; ``None`` stands for the
+    engine's ``inf``: no one outside the group is in the theme). Reads recompute all three from
+    the submissions that pass the gate now.
     """
 
     __tablename__ = "themes"
@@ -100,13 +124,22 @@ class Theme(db.Model):
     label: Mapped[str] = mapped_column(String(300), nullable=False)
     key_phrases: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
     key_phrase_sources: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    distinct_texts: Mapped[int] = mapped_column(default=0, nullable=False)
+    campaign_ids: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
+    stakeholder_emphasis: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
 
     section: Mapped[AnalysisSection] = relationship(back_populates="themes")
     assignments: Mapped[list["ThemeAssignment"]] = relationship(
         back_populates="theme", cascade="all, delete-orphan", order_by="ThemeAssignment.position"
     )
+    # Located excerpts of kind "quote" (verbatim quotes) and "summary" (the extractive summary).
     quotes: Mapped[list["ThemeQuote"]] = relationship(
-        back_populates="theme", cascade="all, delete-orphan", order_by="ThemeQuote.position"
+        back_populates="theme", cascade="all, delete-orphan", order_by="ThemeQuote.position",
+        primaryjoin="and_(Theme.id == ThemeQuote.theme_id, ThemeQuote.kind == 'quote')",
+    )
+    summary: Mapped[list["ThemeQuote"]] = relationship(
+        cascade="all, delete-orphan", order_by="ThemeQuote.position", overlaps="quotes,theme",
+        primaryjoin="and_(Theme.id == ThemeQuote.theme_id, ThemeQuote.kind == 'summary')",
     )
 
 
@@ -126,11 +159,13 @@ class ThemeAssignment(db.Model):
 
 
 class ThemeQuote(db.Model):
-    """A verbatim quote of a theme, located in its source.
+    """A verbatim excerpt of a theme, located in its source.
 
-    ``source`` is ``"text"`` (the free text, or the answer for a question's section) or
-    ``"attachment"``; ``page`` (PDF) or ``paragraph`` (DOCX) locates attachment quotes; ``start`` and
-    ``end`` are character offsets into that source's text (the page or paragraph for attachments).
+    ``kind`` is ``"quote"`` (one of the theme's quotes) or ``"summary"`` (a sentence of its
+    extractive summary; every sentence is verbatim and cites its submission). ``source`` is
+    ``"text"`` (the free text, or the answer for a question's section) or ``"attachment"``;
+    ``page`` (PDF) or ``paragraph`` (DOCX) locates attachment excerpts; ``start`` and ``end`` are
+    character offsets into that source's text (the page or paragraph for attachments).
     """
 
     __tablename__ = "theme_quotes"
@@ -139,6 +174,7 @@ class ThemeQuote(db.Model):
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), nullable=False, index=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False)
     position: Mapped[int] = mapped_column(default=0, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), default="quote", nullable=False)
     source: Mapped[str] = mapped_column(String(16), nullable=False)
     page: Mapped[int | None] = mapped_column()
     paragraph: Mapped[int | None] = mapped_column()
@@ -146,5 +182,5 @@ class ThemeQuote(db.Model):
     end: Mapped[int] = mapped_column(nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
 
-    theme: Mapped[Theme] = relationship(back_populates="quotes")
+    theme: Mapped[Theme] = relationship(back_populates="quotes", overlaps="summary")
     submission = relationship("Submission")

@@ -1,13 +1,17 @@
 """Reading analysis results through the visibility gate.
 
-Counts, key phrases and quotes are derived at read time from the stored assignments and the
-submissions' current moderation state, so a submission hidden after the run drops out of every
-count, phrase and quote at once.
+Counts, key phrases, quotes, summary sentences, campaigns and stakeholder emphasis are derived at
+read time from the stored assignments and the submissions' current moderation state, so a
+submission hidden after the run drops out of every count, phrase, quote and summary at once.
+
+Voices are member submissions; distinct texts count each form-letter campaign once. A long
+submission can be in several themes of one section (one per concern its paragraphs raise): it is
+a voice in each of them, but section and run totals count every submission once.
 """
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -17,7 +21,9 @@ from ..consultations.models import Consultation, Question
 from ..extensions import db
 from ..submissions.models import Submission
 from ..themes import label_from_phrases
+from ..themes.engine import stakeholder_emphasis
 from .models import AnalysisRun, AnalysisSection, RunState, Theme, ThemeAssignment
+from .sources import section_text
 
 GENERAL_TITLE = _l("General comments (free text and attachments)")
 
@@ -36,8 +42,40 @@ class QuoteView:
 
 
 @dataclass
+class CampaignView:
+    """A form-letter campaign as ``audience`` sees it now (within a section, or within a theme).
+
+    ``copies`` counts the copies that pass the audience's gate (references in
+    ``submission_refs``, the representative first). ``text`` is the letter shown once for all
+    copies: the representative's text when it is quotable, else the first quotable copy's
+    (``text_ref`` names whose), else ``None``. ``added`` holds the words quotable copies added
+    to the letter, each located like a quote.
+    """
+
+    id: str
+    copies: int
+    submission_refs: list[str]
+    representative_ref: str | None
+    text: str | None
+    text_ref: str | None
+    added: list[QuoteView] = field(default_factory=list)
+
+    def within(self, refs: set[str]) -> "CampaignView":
+        """This campaign restricted to the copies among ``refs`` (a theme's voices)."""
+        kept = [r for r in self.submission_refs if r in refs]
+        return replace(self, copies=len(kept), submission_refs=kept,
+                       added=[a for a in self.added if a.submission_ref in refs])
+
+
+@dataclass
 class ThemeView:
-    """A theme as ``audience`` sees it now."""
+    """A theme as ``audience`` sees it now.
+
+    ``submission_count`` is the voices (member submissions, campaign copies included);
+    ``distinct_texts`` counts each campaign once; ``stakeholder_emphasis`` maps a stakeholder type
+    to how many times more often it raises the theme than everyone else (``None``: no one else
+    does); ``summary`` holds the extractive summary's verbatim sentences.
+    """
 
     id: int
     engine_id: str
@@ -47,6 +85,10 @@ class ThemeView:
     by_stakeholder_type: dict[str, int]
     quotes: list[QuoteView]
     submission_refs: list[str]
+    distinct_texts: int = 0
+    campaigns: list[CampaignView] = field(default_factory=list)
+    stakeholder_emphasis: dict[str, float | None] = field(default_factory=dict)
+    summary: list[QuoteView] = field(default_factory=list)
 
 
 @dataclass
@@ -60,6 +102,9 @@ class SectionView:
     themes: list[ThemeView] = field(default_factory=list)
     # only an attachment without readable text: drafters read these themselves
     unreadable_refs: list[str] = field(default_factory=list)
+    campaigns: list[CampaignView] = field(default_factory=list)
+    # submissions counted in more than one theme of the section (still counted once above)
+    multi_theme_count: int = 0
 
 
 @dataclass
@@ -86,16 +131,35 @@ def _submissions(ids: set[int]) -> dict[int, Submission]:
     return {s.id: s for s in rows}
 
 
+def _quote_view(q, subs: dict[int, Submission]) -> QuoteView:
+    return QuoteView(subs[q.submission_id].reference, q.text, q.source, q.page, q.paragraph, q.start, q.end)
+
+
+def _span_view(ref: str, span: dict) -> QuoteView:
+    return QuoteView(ref, span["text"], span["source"], span.get("page"), span.get("paragraph"),
+                     span["start"], span["end"])
+
+
+def _emphasis(ratios: dict[str, float]) -> dict[str, float | None]:
+    """Largest first; the engine's ``inf`` (no one else raises the theme) as ``None``, first."""
+    ordered = sorted(ratios.items(), key=lambda item: (-item[1], item[0]))
+    return {group: (None if ratio == float("inf") else ratio) for group, ratio in ordered}
+
+
 def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunView:
-    """Derive the counts, phrases and quotes of ``run`` that ``audience`` may see.
+    """Derive the counts, phrases, quotes, summaries and campaigns of ``run`` that ``audience`` may see.
 
     ``audience`` decides which submissions count (ANALYSIS for staff and drafter exports, PUBLIC
-    for public pages); quotes and key phrases always need QUOTABLE support.
+    for public pages): voices, distinct texts, copies of a campaign, stakeholder counts and
+    emphasis. Quotes, summary sentences, key phrases, a campaign's letter text and its copies'
+    added words always need QUOTABLE support now, whatever the run saw.
     """
     ids: set[int] = set()
     for section in run.sections:
         ids.update(section.unassigned_ids)
         ids.update(section.unreadable_ids)
+        for campaign in section.campaigns or []:
+            ids.update(campaign["member_ids"])
         for theme in section.themes:
             ids.update(a.submission_id for a in theme.assignments)
     subs = _submissions(ids)
@@ -108,6 +172,13 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
         sub = subs.get(sid)
         return sub is not None and passes(sub, Audience.QUOTABLE)
 
+    def excerpts(rows, members: set[int]) -> list[QuoteView]:
+        """The quotes or summary sentences of ``members`` that may be quoted now."""
+        return [_quote_view(q, subs) for q in rows if q.submission_id in members and quotable(q.submission_id)]
+
+    def stakeholder(sid: int) -> str:
+        return subs[sid].stakeholder_type.value if subs[sid].stakeholder_type else "unknown"
+
     sections, all_counted = [], set()
     for section in run.sections:
         view = SectionView(
@@ -117,33 +188,67 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
             unassigned_refs=[subs[s].reference for s in section.unassigned_ids if counted(s)],
             unreadable_refs=[subs[s].reference for s in section.unreadable_ids if counted(s)],
         )
-        members_in_section = {s for s in (*section.unassigned_ids, *section.unreadable_ids) if counted(s)}
+        campaigns = _campaign_views(section, subs, counted, quotable)
+        campaign_of = {sid: c["id"] for c in section.campaigns or [] for sid in c["member_ids"]}
+        theme_members: list[tuple[Theme, list[int]]] = []
         for theme in section.themes:
             members = [a.submission_id for a in theme.assignments if counted(a.submission_id)]
-            if not members:
-                continue
-            members_in_section.update(members)
-            stakeholders = Counter(
-                subs[s].stakeholder_type.value if subs[s].stakeholder_type else "unknown" for s in members
-            )
+            if members:
+                theme_members.append((theme, members))
+        # everything the engine saw in this section (unreadable ones were never analysed)
+        analysed = {s for s in section.unassigned_ids if counted(s)}
+        for _theme, members in theme_members:
+            analysed.update(members)
+        totals = Counter(stakeholder(s) for s in analysed)
+        seen_in: Counter = Counter()
+        for theme, members in theme_members:
+            seen_in.update(set(members))
+            stakeholders = Counter(stakeholder(s) for s in members)
             member_set = set(members)
             phrases = [p for p in theme.key_phrases
                        if any(quotable(s) and s in member_set for s in theme.key_phrase_sources.get(p, []))]
-            quotes = [
-                QuoteView(subs[q.submission_id].reference, q.text, q.source, q.page, q.paragraph, q.start, q.end)
-                for q in theme.quotes if quotable(q.submission_id) and q.submission_id in member_set
-            ]
+            in_campaigns = {campaign_of[s] for s in members if s in campaign_of}
             view.themes.append(ThemeView(
                 id=theme.id, engine_id=theme.engine_id,
                 label=theme.label if phrases == theme.key_phrases else label_from_phrases(phrases),
                 key_phrases=phrases, submission_count=len(members),
-                by_stakeholder_type=dict(sorted(stakeholders.items())), quotes=quotes,
+                by_stakeholder_type=dict(sorted(stakeholders.items())), quotes=excerpts(theme.quotes, member_set),
                 submission_refs=[subs[s].reference for s in members],
+                distinct_texts=sum(1 for s in members if s not in campaign_of) + len(in_campaigns),
+                campaigns=[c.within({subs[s].reference for s in members}) for c in campaigns if c.id in in_campaigns],
+                stakeholder_emphasis=_emphasis(stakeholder_emphasis(stakeholders, totals)),
+                summary=excerpts(theme.summary, member_set),
             ))
+        members_in_section = analysed | {s for s in section.unreadable_ids if counted(s)}
         view.submission_count = len(members_in_section)
+        view.campaigns = [c for c in campaigns if c.copies]
+        view.multi_theme_count = sum(1 for n in seen_in.values() if n > 1)
         all_counted |= members_in_section
         sections.append(view)
     return RunView(run=run, submission_count=len(all_counted), sections=sections)
+
+
+def _campaign_views(section: AnalysisSection, subs: dict[int, Submission], counted, quotable) -> list[CampaignView]:
+    """The section's campaigns through the gate (copies counted, texts quotable)."""
+    out = []
+    question_id = section.question_id
+    for campaign in section.campaigns or []:
+        members = [s for s in campaign["member_ids"] if counted(s)]
+        rep = campaign["representative_id"]
+        shown = next((s for s in [rep, *campaign["member_ids"]] if quotable(s)), None)
+        added = []
+        for entry in campaign.get("added_text", []):
+            sid = entry["submission_id"]
+            if quotable(sid):
+                added.extend(_span_view(subs[sid].reference, span) for span in entry["spans"])
+        out.append(CampaignView(
+            id=campaign["id"], copies=len(members), submission_refs=[subs[s].reference for s in members],
+            representative_ref=subs[rep].reference if counted(rep) else None,
+            text=section_text(subs[shown], question_id)[0] if shown is not None else None,
+            text_ref=subs[shown].reference if shown is not None else None,
+            added=added,
+        ))
+    return out
 
 
 def themes_of_submission(submission: Submission) -> list[tuple[str, str]]:

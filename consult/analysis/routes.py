@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -30,6 +31,18 @@ STAGE_LABELS = {
     "cluster": _l("grouping into themes"),
     "describe": _l("describing the themes"),
 }
+
+
+@bp.app_template_filter("ratio")
+def ratio_filter(value: float) -> str:
+    """A ratio (stakeholder emphasis) in the page's language: 8.8 → "8,8" in Indonesian, 2.0 → "2"."""
+    return format_decimal(value, format="#,##0.#")
+
+
+@bp.app_template_test("own_words")
+def own_words_test(text: str, minimum: int = 5) -> bool:
+    """Whether a campaign copy's added text is words of its own (a sentence, not a filled-in name)."""
+    return len(text.split()) >= minimum
 
 
 @register_receipt_panel

@@ -4,10 +4,16 @@ What is analysed follows "What counts where": published and pending submissions 
 never); only published submissions with consent to publish are quotable. Each open question is
 analysed on its answers; the general free text is analysed together with the text of attached
 position papers, and quotes keep their location (free text, or attachment page/paragraph).
+
+Each section also stores what the engine found beyond themes: form-letter campaigns (each copy's
+own added words located like quotes), per theme the distinct texts, campaigns, stakeholder
+emphasis and summary sentences (located like quotes), and the saved theme set (the engine's JSON
+model), which the next run of the same question starts from so theme ids and the drafter's edit
+markers (pinned themes, locked labels, fixed or excluded submissions) carry over.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
@@ -22,6 +28,7 @@ from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..submissions.models import Submission
 from ..submissions.queries import submissions_for
+from ..themes.model import MODEL_VERSION
 from .models import (
     AnalysisRun,
     AnalysisSection,
@@ -30,55 +37,9 @@ from .models import (
     ThemeAssignment,
     ThemeQuote,
 )
+from .sources import Segment, locate, locate_pieces, section_text
 
 Progress = Callable[[str, float], None]
-SEPARATOR = "\n\n"
-
-
-@dataclass(frozen=True)
-class Segment:
-    """Where a stretch of an analysed text comes from.
-
-    ``offset`` is its start in the combined document text; ``source`` is ``"text"`` or
-    ``"attachment"``; ``page``/``paragraph`` locate attachment text.
-    """
-
-    offset: int
-    length: int
-    source: str
-    page: int | None = None
-    paragraph: int | None = None
-
-
-def combined_text(submission: Submission) -> tuple[str, list[Segment]]:
-    """The general free text of a submission followed by its attachment's text, with a map."""
-    parts: list[tuple[str, str, int | None, int | None]] = []
-    if submission.body:
-        parts.append((submission.body, "text", None, None))
-    if submission.attachment is not None:
-        for seg in submission.attachment.segments or []:
-            parts.append((seg["text"], "attachment", seg.get("page"), seg.get("paragraph")))
-    text, segments, offset = [], [], 0
-    for i, (part, source, page, paragraph) in enumerate(parts):
-        if i:
-            text.append(SEPARATOR)
-            offset += len(SEPARATOR)
-        segments.append(Segment(offset, len(part), source, page, paragraph))
-        text.append(part)
-        offset += len(part)
-    return "".join(text), segments
-
-
-def locate(segments: list[Segment], start: int, end: int) -> tuple[Segment, int, int] | None:
-    """Map ``[start, end)`` of a combined text to ``(segment, local start, local end)``.
-
-    Returns ``None`` if the span crosses a segment boundary (never for the engine's sentence quotes,
-    which do not cross blank lines).
-    """
-    for seg in segments:
-        if seg.offset <= start and end <= seg.offset + seg.length:
-            return seg, start - seg.offset, end - seg.offset
-    return None
 
 
 class AnalysisRunning(DomainError):
@@ -119,9 +80,9 @@ def request_analysis(consultation: Consultation, actor=None, *, n_themes: int | 
     return run
 
 
-def _previous_result(consultation_id: int, question_id: int | None, before_run_id: int):
-    """The latest finished section for this question, as engine themes (for stable theme ids)."""
-    section = db.session.scalar(
+def _previous_section(consultation_id: int, question_id: int | None, before_run_id: int) -> AnalysisSection | None:
+    """The latest finished run's section for this question (``None``: the general section)."""
+    return db.session.scalar(
         select(AnalysisSection).join(AnalysisRun)
         .where(AnalysisRun.consultation_id == consultation_id, AnalysisRun.state == RunState.done,
                AnalysisRun.id != before_run_id,
@@ -129,11 +90,63 @@ def _previous_result(consultation_id: int, question_id: int | None, before_run_i
                else AnalysisSection.question_id == question_id)
         .order_by(AnalysisRun.id.desc()).limit(1)
     )
-    if section is None:
-        return None
+
+
+def _previous_result(section: AnalysisSection) -> list:
+    """A finished section's themes as engine themes, for stable theme ids: the fallback for
+    sections stored before the saved theme set was kept (see :func:`_previous`)."""
     return [engine.Theme(id=t.engine_id, label=t.label, key_phrases=[], key_phrase_sources={},
                          document_ids=[str(a.submission_id) for a in t.assignments], quotes=[],
                          by_stakeholder_type={}) for t in section.themes]
+
+
+def _previous(consultation_id: int, question_id: int | None, before_run_id: int):
+    """What the engine's ``previous=`` gets for a section: the saved theme set (JSON model, with
+    the drafter's edit markers) of the latest finished run's matching section when it holds one
+    of a version the engine reads, else that section's themes (:func:`_previous_result`), else
+    ``None`` (no finished run yet)."""
+    section = _previous_section(consultation_id, question_id, before_run_id)
+    if section is None:
+        return None
+    model = section.model
+    if isinstance(model, dict) and model.get("version") == MODEL_VERSION and model.get("themes") is not None:
+        return model
+    return _previous_result(section)
+
+
+def _emphasis_json(emphasis: dict[str, float]) -> dict[str, float | None]:
+    """Stakeholder emphasis with the engine's ``inf`` stored as ``None`` (JSON has no infinity)."""
+    return {group: (None if math.isinf(ratio) else float(ratio)) for group, ratio in emphasis.items()}
+
+
+def _located(maps: dict[str, list[Segment]], quote, kind: str, position: int) -> ThemeQuote | None:
+    """A stored excerpt for an engine quote or summary sentence, or ``None`` if it cannot be located."""
+    located = locate(maps[quote.document_id], quote.start, quote.end)
+    if located is None:
+        return None
+    seg, start, end = located
+    return ThemeQuote(submission_id=int(quote.document_id), kind=kind, position=position, source=seg.source,
+                      page=seg.page, paragraph=seg.paragraph, start=start, end=end, text=quote.text)
+
+
+def _campaigns_json(campaigns, maps: dict[str, list[Segment]], texts: dict[str, str]) -> list[dict]:
+    """The section's campaigns as stored (see ``AnalysisSection.campaigns``)."""
+    out = []
+    for campaign in campaigns:
+        added = []
+        for doc_id in campaign.document_ids:
+            spans = []
+            for start, end in campaign.added_text.get(doc_id, []):
+                for seg, lo, hi in locate_pieces(maps[doc_id], start, end):
+                    piece = texts[doc_id][seg.offset + lo:seg.offset + hi]
+                    if piece.strip():
+                        spans.append({"source": seg.source, "page": seg.page, "paragraph": seg.paragraph,
+                                      "start": lo, "end": hi, "text": piece})
+            if spans:
+                added.append({"submission_id": int(doc_id), "spans": spans})
+        out.append({"id": campaign.id, "representative_id": int(campaign.representative_id),
+                    "member_ids": [int(d) for d in campaign.document_ids], "added_text": added})
+    return out
 
 
 def _documents(subs: list[Submission], question_id: int | None):
@@ -141,12 +154,7 @@ def _documents(subs: list[Submission], question_id: int | None):
     submissions whose only content is an attachment without readable text (general section)."""
     docs, maps, unreadable = [], {}, []
     for sub in subs:
-        if question_id is None:
-            text, segments = combined_text(sub)
-        else:
-            answer = sub.answer_for(question_id)
-            text = (answer.text or "") if answer else ""
-            segments = [Segment(0, len(text), "text")]
+        text, segments = section_text(sub, question_id)
         if not text.strip():
             if question_id is None and sub.attachment is not None:
                 unreadable.append(sub.id)
@@ -166,7 +174,10 @@ def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> Analysis
 
     Stores one :class:`AnalysisSection` per question that has text, with its themes, member
     submissions, unassigned submissions, unreadable submissions (an attachment with no text
-    layer, e.g. a scan, and nothing typed) and located quotes; marks the run done (flushed).
+    layer, e.g. a scan, and nothing typed), form-letter campaigns and saved theme set; per theme
+    its distinct texts, campaigns, stakeholder emphasis, and located quotes and summary
+    sentences; marks the run done (flushed). Each section starts from the saved theme set of the
+    latest finished run's matching section (:func:`_previous`).
     The analysis itself only reads: nothing is written until it has finished, so progress can
     be recorded meanwhile on another connection (a SQLite database allows one writer).
     """
@@ -183,31 +194,33 @@ def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> Analysis
                 progress(stage, (index + fraction) / len(prepared))
 
         result = engine.analyse(docs, n_themes=run.n_themes, seed=run.seed,
-                                previous=_previous_result(consultation.id, question_id, run.id),
+                                previous=_previous(consultation.id, question_id, run.id),
                                 progress=section_progress)
-        results.append((question_id, maps, unreadable, result))
+        texts = {d.id: d.text for d in docs}
+        results.append((question_id, maps, texts, unreadable, result))
 
     run.started_at, run.submission_count = started, len(subs)
-    for position, (question_id, maps, unreadable, result) in enumerate(results):
+    for position, (question_id, maps, texts, unreadable, result) in enumerate(results):
         section = AnalysisSection(question_id=question_id, position=position,
                                   unassigned_ids=[int(d) for d in result.unassigned],
-                                  unreadable_ids=unreadable, diagnostics=result.diagnostics)
+                                  unreadable_ids=unreadable, diagnostics=result.diagnostics,
+                                  campaigns=_campaigns_json(result.campaigns, maps, texts),
+                                  model=result.model or None)
         run.sections.append(section)
         for t_pos, found in enumerate(result.themes):
             theme = Theme(engine_id=found.id, position=t_pos, label=found.label,
                           key_phrases=list(found.key_phrases),
-                          key_phrase_sources={p: [int(d) for d in ids] for p, ids in found.key_phrase_sources.items()})
+                          key_phrase_sources={p: [int(d) for d in ids] for p, ids in found.key_phrase_sources.items()},
+                          distinct_texts=found.distinct_texts, campaign_ids=list(found.campaign_ids),
+                          stakeholder_emphasis=_emphasis_json(found.stakeholder_emphasis))
             for a_pos, doc_id in enumerate(found.document_ids):
                 theme.assignments.append(ThemeAssignment(submission_id=int(doc_id), position=a_pos))
             for q_pos, quote in enumerate(found.quotes):
-                located = locate(maps[quote.document_id], quote.start, quote.end)
-                if located is None:
-                    continue
-                seg, start, end = located
-                theme.quotes.append(ThemeQuote(
-                    submission_id=int(quote.document_id), position=q_pos, source=seg.source,
-                    page=seg.page, paragraph=seg.paragraph, start=start, end=end, text=quote.text,
-                ))
+                if (stored := _located(maps, quote, "quote", q_pos)) is not None:
+                    theme.quotes.append(stored)
+            for s_pos, sentence in enumerate(found.summary):
+                if (stored := _located(maps, sentence, "summary", s_pos)) is not None:
+                    theme.summary.append(stored)
             section.themes.append(theme)
     run.state, run.finished_at = RunState.done, utcnow()
     db.session.flush()

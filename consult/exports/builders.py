@@ -2,7 +2,8 @@
 
 Builders read only through the visibility gate (``analysis.queries.run_view``); writers never
 query. Drafter exports use the ANALYSIS audience: published and pending submissions count,
-hidden ones never; quotes come only from published submissions with consent.
+hidden ones never; quotes, summary sentences, a campaign's letter text and its copies' added
+words come only from published submissions with consent.
 """
 from __future__ import annotations
 
@@ -31,6 +32,12 @@ def _quote(q) -> dict:
     return out
 
 
+def _campaign(c) -> dict:
+    return {"id": c.id, "copies": c.copies, "representative_ref": c.representative_ref,
+            "submission_refs": c.submission_refs, "text": c.text, "text_ref": c.text_ref,
+            "added_text": [_quote(a) for a in c.added]}
+
+
 def theme_summary(consultation: Consultation, audience: Audience = Audience.ANALYSIS) -> dict:
     """The theme summary of the latest finished analysis, as JSON-ready data.
 
@@ -41,10 +48,27 @@ def theme_summary(consultation: Consultation, audience: Audience = Audience.ANAL
          "questions": [{"key", "question", "submission_count", "unassigned_count",
                         "unassigned_refs", "unreadable_refs" (only an attachment with no
                         readable text: read these yourself),
+                        "multi_theme_count", "campaigns": [CAMPAIGN],
                         "themes": [{"id", "label", "key_phrases", "submission_count",
-                                    "by_stakeholder_type", "quotes": [{"submission_ref", "text",
-                                    "source", "page"|"paragraph", "start", "end"}],
+                                    "distinct_texts", "by_stakeholder_type",
+                                    "stakeholder_emphasis", "campaigns": [{"id", "copies"}],
+                                    "summary": [QUOTE], "quotes": [QUOTE],
                                     "submission_refs"}]}]}
+
+        QUOTE = {"submission_ref", "text", "source", "page"|"paragraph", "start", "end"}
+        CAMPAIGN = {"id", "copies", "representative_ref", "submission_refs", "text",
+                    "text_ref", "added_text": [QUOTE]}
+
+    ``submission_count`` of a theme is its voices (campaign copies included); ``distinct_texts``
+    counts each form-letter campaign once. A submission may be a voice in several themes of a
+    question (a long text raising several concerns; ``multi_theme_count`` says how many are), yet
+    the question's and the consultation's ``submission_count`` count it once.
+    ``stakeholder_emphasis`` maps a stakeholder type to how many times more often it raises the
+    theme than everyone else (only groups at 2× or more); ``null`` means no one else raises it.
+    ``summary`` holds the theme's extractive summary: verbatim sentences, each citing its
+    submission. A campaign's ``text`` is the letter as sent by ``text_ref`` (its representative
+    when quotable, else another quotable copy; ``null`` when no copy is quotable) and
+    ``added_text`` what quotable copies added to it.
 
     Texts (the general section's title) are in the site's default language, whoever asks.
 
@@ -74,13 +98,19 @@ def _theme_summary(consultation: Consultation, audience: Audience) -> dict:
                 "unassigned_count": len(section.unassigned_refs),
                 "unassigned_refs": section.unassigned_refs,
                 "unreadable_refs": section.unreadable_refs,
+                "multi_theme_count": section.multi_theme_count,
+                "campaigns": [_campaign(c) for c in section.campaigns],
                 "themes": [
                     {
                         "id": theme.engine_id,
                         "label": theme.label,
                         "key_phrases": theme.key_phrases,
                         "submission_count": theme.submission_count,
+                        "distinct_texts": theme.distinct_texts,
                         "by_stakeholder_type": theme.by_stakeholder_type,
+                        "stakeholder_emphasis": theme.stakeholder_emphasis,
+                        "campaigns": [{"id": c.id, "copies": c.copies} for c in theme.campaigns],
+                        "summary": [_quote(q) for q in theme.summary],
                         "quotes": [_quote(q) for q in theme.quotes],
                         "submission_refs": theme.submission_refs,
                     }
@@ -96,30 +126,52 @@ MAX_QUOTES_IN_ROW = 3
 STAKEHOLDER_COLUMNS = [t.value for t in StakeholderType] + ["unknown"]
 
 
+def _where(q: dict) -> str:
+    where = q["source"]
+    if "page" in q:
+        where += f" p.{q['page']}"
+    if "paragraph" in q:
+        where += f" ¶{q['paragraph']}"
+    return f"{where} [{q['start']}:{q['end']}]"
+
+
+def _emphasis_cell(emphasis: dict) -> str:
+    """``academic 8.8×; other ∞`` (∞: no one else raises the theme)."""
+    return "; ".join(f"{group} {'∞' if ratio is None else f'{ratio:g}×'}" for group, ratio in emphasis.items())
+
+
 def theme_rows(summary: dict) -> tuple[list[str], list[list]]:
-    """Flatten a :func:`theme_summary` into a header and one row per theme (for CSV/XLSX)."""
+    """Flatten a :func:`theme_summary` into a header and one row per theme (for CSV/XLSX).
+
+    ``submission_count`` is the theme's voices, ``distinct_texts`` counts each campaign once,
+    ``campaigns``/``campaign_copies`` say how many form-letter campaigns the theme holds and how
+    many copies they bring; ``summary`` joins the summary sentences and ``summary_sources`` cites
+    each one (``ref source [start:end]``, in the same order).
+    """
     header = ["consultation", "question_key", "question", "theme_id", "label", "key_phrases",
-              "submission_count"]
+              "submission_count", "distinct_texts", "campaigns", "campaign_copies", "stakeholder_emphasis"]
     header += [f"stakeholder_{s}" for s in STAKEHOLDER_COLUMNS]
     for i in range(1, MAX_QUOTES_IN_ROW + 1):
         header += [f"quote_{i}_ref", f"quote_{i}_text", f"quote_{i}_location"]
+    header += ["summary", "summary_sources"]
     rows = []
     for question in summary["questions"]:
         for theme in question["themes"]:
+            campaigns = theme.get("campaigns", [])
             row = [summary["consultation"], question["key"] or "", question["question"], theme["id"], theme["label"],
-                   "; ".join(theme["key_phrases"]), theme["submission_count"]]
+                   "; ".join(theme["key_phrases"]), theme["submission_count"],
+                   theme.get("distinct_texts", theme["submission_count"]), len(campaigns),
+                   sum(c["copies"] for c in campaigns), _emphasis_cell(theme.get("stakeholder_emphasis", {}))]
             row += [theme["by_stakeholder_type"].get(s, 0) for s in STAKEHOLDER_COLUMNS]
             quotes = theme["quotes"][:MAX_QUOTES_IN_ROW]
             for i in range(MAX_QUOTES_IN_ROW):
                 if i < len(quotes):
                     q = quotes[i]
-                    where = q["source"]
-                    if "page" in q:
-                        where += f" p.{q['page']}"
-                    if "paragraph" in q:
-                        where += f" ¶{q['paragraph']}"
-                    row += [q["submission_ref"], q["text"], f"{where} [{q['start']}:{q['end']}]"]
+                    row += [q["submission_ref"], q["text"], _where(q)]
                 else:
                     row += ["", "", ""]
+            sentences = theme.get("summary", [])
+            row += [" ".join(q["text"] for q in sentences),
+                    "; ".join(f"{q['submission_ref']} {_where(q)}" for q in sentences)]
             rows.append(row)
     return header, rows

@@ -94,3 +94,47 @@ def test_drafter_downloads_match_the_cli(app, runner, make_consultation, make_su
     csv_response = client.get(f"/staff/c/{slug}/export.csv")
     assert csv_response.status_code == 200 and csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert client.get(f"/staff/c/{slug}/export.exe").status_code == 404
+
+
+LETTER = ("Kami guru honorer memohon agar pelatihan dan diklat dibuka merata untuk guru honorer "
+          "di semua kecamatan, dengan kuota yang adil dan anggaran yang jelas setiap tahun.")
+
+
+def test_export_holds_distinct_texts_campaigns_emphasis_and_summary(app, runner, make_consultation,
+                                                                   make_submission, tmp_path):
+    slug = make_consultation()
+    texts = [make_submission(slug, t) for t in TEXTS]
+    letters = [make_submission(slug, LETTER + (" Salam hormat dari Abung Barat." if i == 2 else ""),
+                               stakeholder="other", consent=i != 2) for i in range(4)]
+    with app.app_context():
+        run_analysis(request_analysis(get_by_slug(slug), n_themes=2))
+        db.session.commit()
+    out = tmp_path / "themes.json"
+    assert runner.invoke(args=["consult", "export", slug, "--format", "json", "--output", str(out)]).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    general = data["questions"][-1]
+    [campaign] = general["campaigns"]
+    assert campaign["copies"] == 4 and set(campaign["submission_refs"]) == {m.reference for m in letters}
+    assert campaign["text"] == LETTER and campaign["text_ref"] == letters[0].reference
+    assert campaign["added_text"] == []  # the copy that added a sentence gave no consent to quote it
+    holder = next(t for t in general["themes"] if t["campaigns"])
+    assert holder["campaigns"] == [{"id": campaign["id"], "copies": 4}]
+    assert holder["distinct_texts"] == holder["submission_count"] - 3
+    assert holder["stakeholder_emphasis"] == {"other": 2.0}
+    other = next(t for t in general["themes"] if t is not holder)
+    assert other["stakeholder_emphasis"] == {"citizen": None}  # only citizens raise it
+    by_ref = {m.reference: m for m in texts + letters}
+    sentences = [q for t in general["themes"] for q in t["summary"]]
+    assert sentences and all(q["submission_ref"] in by_ref and q["source"] == "text" for q in sentences)
+    assert letters[2].reference not in {q["submission_ref"] for q in sentences}
+
+    csv_out = tmp_path / "themes.csv"
+    assert runner.invoke(args=["consult", "export", slug, "--format", "csv", "--output", str(csv_out)]).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(csv_out.read_text(encoding="utf-8-sig"))))
+    row = next(r for r in rows if r["theme_id"] == holder["id"])
+    assert (row["submission_count"], row["distinct_texts"], row["campaigns"], row["campaign_copies"]) == (
+        str(holder["submission_count"]), str(holder["distinct_texts"]), "1", "4")
+    assert row["stakeholder_emphasis"] == "other 2×"
+    assert next(r for r in rows if r["theme_id"] == other["id"])["stakeholder_emphasis"] == "citizen ∞"
+    assert row["summary"] == " ".join(q["text"] for q in holder["summary"])
+    assert row["summary_sources"].split("; ")[0].startswith(holder["summary"][0]["submission_ref"] + " text [")
