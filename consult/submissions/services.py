@@ -25,7 +25,7 @@ from ..common.types import utcnow
 from ..consultations.models import Consultation, ModerationMode, QuestionKind, State
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
-from ..text.language import guess_language
+from ..text.language import detect_language
 from ..text.normalise import clean_text, is_blank
 from .models import Answer, Attachment, StakeholderType, Submission, SubmissionSource
 
@@ -221,7 +221,7 @@ def record_submission(
         ``(submission, receipt_token)``; the token is shown once and only its hash is stored.
     """
     body = clean_text(data.body)
-    language = guess_language(" ".join([body, *answers.values()]))
+    language = detect_language("\n".join([body, *answers.values()]))
     stakeholder = StakeholderType(data.stakeholder_type) if data.stakeholder_type else None
     token = receipt_token_for(data.client_token, secret)
     submission = Submission(

@@ -152,6 +152,7 @@ def analyse(
     languages: list[str] = []
     units: list[Unit] = []
     unit_words: list[list[str]] = []
+    unit_languages: list[str] = []
     for i, doc in enumerate(docs):
         if i % 500 == 0:
             _report(progress, "preprocess", i / n)
@@ -165,9 +166,15 @@ def analyse(
             continue
         for unit in split_units(i, doc.text, words):
             units.append(unit)
-            unit_words.append(words if unit.end - unit.start == len(doc.text)
-                              else content_words(doc.text[unit.start:unit.end], stops))
-    families = [language_family(lang) for lang in languages]
+            if unit.end - unit.start == len(doc.text):
+                unit_words.append(words)
+                unit_languages.append(language)
+            else:  # a paragraph of a long submission has its own language
+                part = doc.text[unit.start:unit.end]
+                part_language = detect_language(part)
+                part_language = language if part_language == "other" else part_language
+                unit_words.append(content_words(part, stopwords_for(part_language)))
+                unit_languages.append(part_language)
     _report(progress, "preprocess", 1.0)
     clock = _Clock()
 
@@ -198,7 +205,7 @@ def analyse(
     thresholds: dict[int, float] = {}
     _report(progress, "vectorise", 0.0)
     if pool:
-        space, X = fit_space([unit_words[u] for u in pool], [languages[units[u].doc] for u in pool])
+        space, X = fit_space([unit_words[u] for u in pool], [unit_languages[u] for u in pool])
         nonzero = np.flatnonzero(X.getnnz(axis=1) > 0)
         clock.lap("vectorise")
         C = char_ngrams([unit_words[u] for u in pool]) if len(pool) <= CHAR_MAX_UNITS else None
@@ -293,7 +300,7 @@ def analyse(
     position = {u: j for j, u in enumerate(sample_units)}
     unit_texts = [texts[units[u].doc][units[u].start:units[u].end] for u in sample_units]
     stems = space.word_stem if space is not None else None
-    processed = [preprocess(t, families[units[u].doc], stems, stopwords_for(languages[units[u].doc]))
+    processed = [preprocess(t, language_family(unit_languages[u]), stems, stopwords_for(unit_languages[u]))
                  for t, u in zip(unit_texts, sample_units)]
     index = build_index(processed, unit_texts)
     clock.lap("describe: phrase index")
@@ -357,7 +364,7 @@ def analyse(
     diagnostics["languages"] = dict(Counter(languages))
     _report(progress, "describe", 1.0)
     return ThemeResult(themes, unassigned, n, diagnostics, model=build_model(space, described, markers.extra),
-                       campaigns=campaigns)
+                       campaigns=campaigns, languages=dict(zip(ids, languages)))
 
 
 def stakeholder_emphasis(in_theme: Counter, totals: Counter, *, ratio: float = 2.0, minimum: int = 3) -> dict[str, float]:

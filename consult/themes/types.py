@@ -91,6 +91,8 @@ class ThemeResult:
         campaigns: form-letter campaigns found among the documents, largest first.
         candidates: from :func:`consult.themes.assign`, groups of unassigned document ids that
             could form new themes.
+        languages: document id → its language (``Document.language`` or, when not given,
+            :func:`consult.text.language.detect_language`: id, en, mixed, jv, su or other).
     """
 
     themes: list[Theme]
@@ -99,6 +101,7 @@ class ThemeResult:
     diagnostics: dict = field(default_factory=dict)
     model: dict = field(default_factory=dict)
     campaigns: list = field(default_factory=list)
+    languages: dict[str, str] = field(default_factory=dict)
     candidates: list[list[str]] = field(default_factory=list)
 
     def assignments(self) -> dict[str, str | None]:

@@ -165,3 +165,26 @@ def test_summary_cites_submissions_verbatim():
         assert 3 <= len(theme.key_phrases) <= 5 or len(theme.key_phrases) < 3
         for sentence in theme.summary:
             assert texts[sentence.document_id][sentence.start:sentence.end] == sentence.text
+
+
+JAVANESE = [
+    "Aku njaluk supaya guru ing desa ora dipindhah menyang kutha, amarga murid-murid butuh guru.",
+    "Guru ing desa kudu oleh tunjangan sing luwih gedhe, yen ora guru-guru bakal pindhah menyang kutha.",
+    "Kula nyuwun pamarentah nambahi guru ing desa, amargi sekolah kula namung gadhah guru kalih.",
+    "Murid-murid ing desa kula kekurangan guru, mula guru anyar kudu ditempatake ing desa.",
+    "Tunjangan guru ing desa kudu cetha, supaya guru gelem manggon ing desa sing adoh.",
+    "Aku guru ing desa, aku wis limang taun ngenteni tunjangan sing dijanjekake pamarentah.",
+]
+
+
+def test_regional_language_submissions_are_detected_and_grouped():
+    docs = corpus() + [Document(f"jv{i}", text) for i, text in enumerate(JAVANESE)]
+    result = analyse(docs)
+    check_invariant(docs, result)
+    assert all(result.languages[f"jv{i}"] == "jv" for i in range(len(JAVANESE)))
+    assert result.languages["d0"] == "id"
+    themes = [result.assignments()[f"jv{i}"] for i in range(len(JAVANESE))]
+    assert sum(t is not None for t in themes) >= 5
+    # the Javanese submissions mostly share a theme of their own topic (teachers in villages)
+    top = max(set(themes), key=themes.count)
+    assert top is not None and themes.count(top) >= 4
