@@ -35,8 +35,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('analysis_sections', schema=None) as batch_op:
-        batch_op.drop_column('unreadable_ids')
+    # plain DROP COLUMN (SQLite >= 3.35): batch mode would rebuild analysis_sections, and with
+    # foreign keys on, that cascades and deletes every stored theme
+    op.drop_column('analysis_sections', 'unreadable_ids')
 
     with op.batch_alter_table('analysis_runs', schema=None) as batch_op:
         batch_op.drop_index('uq_analysis_runs_one_active', sqlite_where=ACTIVE, postgresql_where=ACTIVE)
