@@ -38,7 +38,7 @@ Progress = Callable[[str, float], None]
 MIN_DOCUMENTS_TO_CLUSTER = 6
 SPLIT_MIN_WORDS = 80  # a document with more content words than this is split into paragraphs
 UNIT_MIN_WORDS = 20  # paragraphs are merged with the next one until they have this many
-DESCRIBE_SAMPLE = 60  # most central units per theme used to find key phrases and quotes
+DESCRIBE_SAMPLE = 40  # most central units per theme used to find key phrases and quotes
 KEY_PHRASES = 5
 # character 4-grams help where word statistics are sparse (small inputs); beyond this many units
 # the words alone carry enough evidence, and the 4-grams would cost more than the rest together

@@ -57,8 +57,12 @@ def stopwords_for(language: str | None) -> frozenset[str]:
 def content_words(text: str, stops: frozenset[str] | None = None) -> list[str]:
     """The lower-case non-stopword words of ``text`` (two letters or more), in order."""
     stops = all_stopwords() if stops is None else stops
-    text = URL.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text))).lower().replace("’", "'")
-    return [w for w in WORD.findall(text) if len(w) > 1 and w not in stops and w.split("'")[0] not in stops]
+    if not text.isascii():
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text)).replace("’", "'")
+    if "://" in text or "www." in text or "@" in text:
+        text = URL.sub(" ", text)
+    return [w for w in WORD.findall(text.lower())
+            if len(w) > 1 and w not in stops and ("'" not in w or w.split("'")[0] not in stops)]
 
 
 def _features(words: list[str], word_stem: dict[str, str]) -> list[str]:
