@@ -102,7 +102,7 @@ def choose_k(Z: np.ndarray, seed: int, k_values: list[int], progress: Progress |
     distances = np.clip(1.0 - Z @ Z.T, 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
     for step, k in enumerate(k_values):
-        model = _kmeans(Z, k, seed, n_init=2)
+        model = _kmeans(Z, k, seed, n_init=1)
         if len(set(model.labels_)) < 2:
             continue
         scores[k] = round(float(silhouette_score(distances, model.labels_, metric="precomputed")), 4)

@@ -38,7 +38,7 @@ Progress = Callable[[str, float], None]
 MIN_DOCUMENTS_TO_CLUSTER = 6
 SPLIT_MIN_WORDS = 80  # a document with more content words than this is split into paragraphs
 UNIT_MIN_WORDS = 20  # paragraphs are merged with the next one until they have this many
-DESCRIBE_SAMPLE = 40  # most central units per theme used to find key phrases and quotes
+DESCRIBE_SAMPLE = 30  # most central units per theme used to find key phrases and quotes
 KEY_PHRASES = 5
 # character 4-grams help where word statistics are sparse (small inputs); beyond this many units
 # the words alone carry enough evidence, and the 4-grams would cost more than the rest together
@@ -323,7 +323,7 @@ def analyse(
         lowered = {i: texts[i].lower() for i in members}
         sources = {}
         for surface, inside, _score, key in phrases:
-            forms = {index.surfaces[key][r].lower() for r in inside}
+            forms = {index.surface(key, r).lower() for r in inside}
             sources[surface] = [ids[i] for i in members if any(f in lowered[i] for f in forms)]
         summary = [_shift(q, units[sample_units[int(q.document_id)]], ids) for q in summarise(
             [r for r in rows if quotable[r]], unit_ids, unit_texts, processed, [p[3] for p in phrases], weights,

@@ -24,12 +24,19 @@ class PhraseIndex:
     """Where each phrase key (tuple of stems) occurs.
 
     ``docs[key]`` is the set of document indices containing it; ``doc_keys[i]`` the keys of
-    document ``i``; ``surfaces[key][i]`` the lowercase surface form ``key`` takes in document ``i``.
+    document ``i``; ``spans[key][i]`` the token positions ``(a, b)`` of its first occurrence in
+    document ``i``, rendered on demand by :meth:`surface` (most phrases are never shown).
     """
 
     docs: dict[tuple[str, ...], set[int]]
     doc_keys: list[set[tuple[str, ...]]]
-    surfaces: dict[tuple[str, ...], dict[int, str]]
+    spans: dict[tuple[str, ...], dict[int, tuple[int, int]]]
+    processed: list[Processed]
+
+    def surface(self, key: tuple[str, ...], i: int) -> str:
+        """The form ``key`` takes in document ``i``: lowercase words, acronyms as written."""
+        a, b = self.spans[key][i]
+        return " ".join(_display(t) for t in self.processed[i].tokens[a:b + 1])
 
 
 def _display(token) -> str:
@@ -40,7 +47,7 @@ def _display(token) -> str:
 def build_index(processed: list[Processed], texts: list[str]) -> PhraseIndex:
     """Collect candidate phrases of every document (within sentences, 1–3 words)."""
     docs: dict[tuple[str, ...], set[int]] = defaultdict(set)
-    surfaces: dict[tuple[str, ...], dict[int, str]] = defaultdict(dict)
+    spans: dict[tuple[str, ...], dict[int, tuple[int, int]]] = defaultdict(dict)
     doc_keys: list[set[tuple[str, ...]]] = [set() for _ in processed]
     for i, proc in enumerate(processed):
         toks = proc.tokens
@@ -61,10 +68,10 @@ def build_index(processed: list[Processed], texts: list[str]) -> PhraseIndex:
                 key = tuple(t.stem for t in toks[a:b + 1])
                 docs[key].add(i)
                 keys.add(key)
-                forms = surfaces[key]
+                forms = spans[key]
                 if i not in forms:
-                    forms[i] = " ".join(_display(t) for t in toks[a:b + 1])
-    return PhraseIndex(dict(docs), doc_keys, dict(surfaces))
+                    forms[i] = (a, b)
+    return PhraseIndex(dict(docs), doc_keys, dict(spans), processed)
 
 
 def key_phrases(
@@ -136,7 +143,7 @@ def key_phrases(
         if key in seen:
             continue
         seen.add(key)
-        forms = Counter(index.surfaces[key][i] for i in quotable_inside)
+        forms = Counter(index.surface(key, i) for i in quotable_inside)
         surface = sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         out.append((surface, inside, score, key))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
@@ -70,9 +71,12 @@ def light_stem(word: str, language: str) -> str:
     return word
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word of the text: ``surface`` is ``text[start:end]``, ``norm`` its lowercase form."""
+class Token(NamedTuple):
+    """A word of the text: ``surface`` is ``text[start:end]``, ``norm`` its lowercase form.
+
+    A named tuple: documents are made of thousands of them, and tuples are built several times
+    faster than frozen dataclasses.
+    """
 
     surface: str
     norm: str
