@@ -52,11 +52,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .normalise import sentence_spans
 from .stopwords import stopwords
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # A sentence ends at . ! ? … (with closing quotes/brackets) followed by space, or at a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
 # What may stand between the last word of a sentence and the first of the next.
 _SENTENCE_BREAK = re.compile(r"[.!?…:;\n\"“”(]")
 
@@ -245,25 +245,6 @@ def detect_language(text: str) -> str:
     punctuation). Malay is reported as ``"id"``. See the module docstring for the codes.
     """
     return _decide(evidence(text))
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence and line spans ``(start, end)`` of ``text``, without surrounding whitespace."""
-    spans = []
-    pos = 0
-    for match in _SENTENCE_END.finditer(text):
-        spans.append((pos, match.start()))
-        pos = match.end()
-    spans.append((pos, len(text)))
-    out = []
-    for start, end in spans:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            out.append((start, end))
-    return out
 
 
 def segment_languages(text: str) -> list[tuple[int, int, str]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# A sentence ends at . ! ? … (with closing quotes/brackets) followed by space, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -46,3 +48,26 @@ def is_placeholder(text: str | None) -> bool:
         return True
     simplified = _NON_WORD.sub(" ", text.casefold()).strip()
     return simplified in PLACEHOLDERS
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence and line spans ``(start, end)`` of ``text``, without surrounding whitespace.
+
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or brackets) followed
+    by whitespace, or at a line break.
+    """
+    spans = []
+    pos = 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((pos, match.start()))
+        pos = match.end()
+    spans.append((pos, len(text)))
+    out = []
+    for start, end in spans:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((start, end))
+    return out

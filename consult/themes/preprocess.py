@@ -16,12 +16,11 @@ from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 
 from consult.text.language import guess_language
+from consult.text.normalise import sentence_spans
 from consult.text.stopwords import all_stopwords
 
 # Letters only, allowing inner hyphens and apostrophes (masing-masing, e-learning, don't).
 _tokenizer = RegexpTokenizer(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-# A sentence ends at . ! ? … (with closing quotes/brackets) followed by space, or at a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
 
 _english = SnowballStemmer("english")
 
@@ -98,25 +97,6 @@ class Processed:
     def content_stems(self) -> list[str]:
         """Stems of the non-stopword tokens, in order."""
         return [t.stem for t in self.tokens if not t.stop]
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Split ``text`` into sentence spans ``(start, end)`` with no surrounding whitespace."""
-    spans = []
-    pos = 0
-    for match in _SENTENCE_END.finditer(text):
-        spans.append((pos, match.start()))
-        pos = match.end()
-    spans.append((pos, len(text)))
-    out = []
-    for start, end in spans:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            out.append((start, end))
-    return out
 
 
 def preprocess(text: str, language: str | None = None, stems: dict[str, str] | None = None,

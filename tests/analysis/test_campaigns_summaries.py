@@ -19,15 +19,8 @@ from consult.common.visibility import Audience
 from consult.consultations.queries import get_by_slug
 from consult.extensions import db
 from consult.submissions.models import Submission
+from tests.analysis.test_analysis import PLACEMENT, TRAINING
 
-PLACEMENT = ["Mutasi pegawai harus transparan dengan kriteria mutasi yang diumumkan.",
-             "Kriteria mutasi dan rotasi harus terbuka tanpa titipan.",
-             "Umumkan hasil mutasi dan kriteria mutasi secara terbuka.",
-             "Mutasi tanpa kriteria jelas merusak semangat pegawai."]
-TRAINING = ["Pelatihan dan diklat harus merata untuk semua pegawai.",
-            "Anggaran pelatihan jangan hanya untuk orang yang sama, diklat harus merata.",
-            "E-learning pelatihan harus bisa dibuka dengan sinyal lemah.",
-            "Pelatihan daring dan diklat perlu modul yang bisa diunduh."]
 LETTER = ("Kami guru honorer memohon agar pelatihan dan diklat dibuka merata untuk guru honorer "
           "di semua kecamatan, dengan kuota yang adil dan anggaran yang jelas setiap tahun.")
 ADDED = " Salam hormat dari Abung Barat."

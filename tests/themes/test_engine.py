@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from consult.themes import Document, analyse, label_from_phrases
-from consult.themes.preprocess import preprocess, sentence_spans, stem
+from consult.text.normalise import sentence_spans
+from consult.themes.preprocess import preprocess, stem
 
 PLACEMENT = [
     "Mutasi pegawai harus transparan dan kriterianya diumumkan kepada semua pegawai.",
