@@ -22,6 +22,8 @@ SVD_ITERATIONS = 5  # power iterations of the randomized SVD; 2 lost 0.09 AMI on
 K_SAMPLE = 1_500
 LSA_COMPONENTS = 100  # at most; fewer for small inputs: n/15, at least LSA_MIN_COMPONENTS
 LSA_MIN_COMPONENTS = 30
+NEIGHBOURS = 10  # rows averaged into each row by :func:`smooth`
+NEIGHBOUR_SAMPLE = 2_000  # reference rows the neighbours are searched among
 MIN_SIMILARITY = 0.1  # cosine to the theme centre in LSA space; below it a document is unassigned
 
 Progress = Callable[[str, float], None]
@@ -73,6 +75,37 @@ def lsa(X, seed: int, rng: np.random.Generator) -> np.ndarray:
     rows = _sample(n, SVD_SAMPLE, rng)
     svd = TruncatedSVD(n_components=components, n_iter=SVD_ITERATIONS, random_state=seed).fit(X[rows])
     return normalize(svd.transform(X))
+
+
+def smooth(Z: np.ndarray, rng: np.random.Generator, neighbours: int = NEIGHBOURS) -> np.ndarray:
+    """Each row plus the mean of its ``neighbours`` nearest rows, L2-normalised; shape as ``Z``.
+
+    A one-step feature propagation over the k-nearest-neighbour graph (as in SGC, Wu et al.
+    2019, "Simplifying Graph Convolutional Networks"): a short submission borrows the words of the
+    submissions most like it, which LSA alone cannot give it. On the labelled sets it raised AMI
+    by 0.01–0.07 (most on short English sentences and on Javanese). Neighbours are searched among
+    at most ``NEIGHBOUR_SAMPLE`` reference rows (exactly, when there are no more rows than that),
+    in chunks, so the cost is linear in the rows.
+    """
+    from sklearn.preprocessing import normalize
+
+    n = len(Z)
+    if n <= neighbours + 1:
+        return Z
+    ref = _sample(n, NEIGHBOUR_SAMPLE, rng)
+    position = np.full(n, -1)
+    position[ref] = np.arange(len(ref))
+    R = Z[ref]
+    out = np.empty_like(Z)
+    for start in range(0, n, 4096):
+        chunk = Z[start:start + 4096]
+        S = chunk @ R.T
+        own = position[start:start + len(chunk)]
+        rows = np.flatnonzero(own >= 0)
+        S[rows, own[rows]] = -np.inf  # a row is not its own neighbour
+        top = np.argpartition(-S, neighbours, axis=1)[:, :neighbours]
+        out[start:start + len(chunk)] = chunk + R[top].mean(axis=1)
+    return normalize(out)
 
 
 def _kmeans(Z: np.ndarray, k: int, seed: int, n_init: int):
@@ -149,7 +182,7 @@ def _cluster(X, *, n_themes: int | None, seed: int, min_size: int,
 
     rng = np.random.default_rng(seed)
     n = X.shape[0]
-    Z = lsa(X, seed, rng)
+    Z = smooth(lsa(X, seed, rng), rng)
     distinct = len(np.unique(np.round(Z, 6), axis=0))
     diagnostics: dict = {"distinct_vectors": int(distinct), "lsa_dimensions": int(Z.shape[1])}
     fit_rows = _sample(n, FIT_SAMPLE, rng)

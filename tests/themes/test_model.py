@@ -62,10 +62,13 @@ def test_assign_flags_candidates_for_new_themes():
 
 def test_ids_are_stable_across_reruns_when_themes_are_unchanged():
     first = analyse(corpus(), n_themes=3, seed=1)
-    again = analyse(corpus(), n_themes=3, seed=5, previous=first.model)
-    for theme in first.themes:
-        match = next(t for t in again.themes if set(t.document_ids) == set(theme.document_ids))
-        assert match.id == theme.id
+    again = analyse(corpus(), n_themes=3, seed=1, previous=first.model)
+    assert [(t.id, t.document_ids) for t in again.themes] == [(t.id, t.document_ids) for t in first.themes]
+    # another seed may move a submission or two: each theme keeps the id of the one it mostly is
+    other = analyse(corpus(), n_themes=3, seed=5, previous=first.model)
+    for theme in other.themes:
+        best = max(first.themes, key=lambda old: len(set(old.document_ids) & set(theme.document_ids)))
+        assert theme.id == best.id
 
 
 def _edited(model, theme_id, **changes):
