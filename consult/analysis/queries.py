@@ -199,7 +199,17 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
         analysed = {s for s in section.unassigned_ids if counted(s)}
         for _theme, members in theme_members:
             analysed.update(members)
-        totals = Counter(stakeholder(s) for s in analysed)
+        def distinct(ids) -> list[int]:
+            """One submission per campaign: emphasis compares groups by distinct texts."""
+            seen_campaigns, out = set(), []
+            for s in sorted(ids):
+                campaign = campaign_of.get(s)
+                if campaign is None or campaign not in seen_campaigns:
+                    out.append(s)
+                    seen_campaigns.add(campaign)
+            return out
+
+        totals = Counter(stakeholder(s) for s in distinct(analysed))
         seen_in: Counter = Counter()
         for theme, members in theme_members:
             seen_in.update(set(members))
@@ -216,7 +226,8 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
                 submission_refs=[subs[s].reference for s in members],
                 distinct_texts=sum(1 for s in members if s not in campaign_of) + len(in_campaigns),
                 campaigns=[c.within({subs[s].reference for s in members}) for c in campaigns if c.id in in_campaigns],
-                stakeholder_emphasis=_emphasis(stakeholder_emphasis(stakeholders, totals)),
+                stakeholder_emphasis=_emphasis(stakeholder_emphasis(
+                    Counter(stakeholder(s) for s in distinct(members)), totals)),
                 summary=excerpts(theme.summary, member_set),
             ))
         members_in_section = analysed | {s for s in section.unreadable_ids if counted(s)}

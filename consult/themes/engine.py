@@ -40,6 +40,7 @@ SPLIT_MIN_WORDS = 80  # a document with more content words than this is split in
 UNIT_MIN_WORDS = 20  # paragraphs are merged with the next one until they have this many
 DESCRIBE_SAMPLE = 30  # most central units per theme used to find key phrases and quotes
 KEY_PHRASES = 5
+MIN_QUOTABLE_SAMPLE = 10  # quotable units added beyond the central sample when it has fewer
 # character 4-grams help where word statistics are sparse (small inputs); beyond this many units
 # the words alone carry enough evidence, and the 4-grams would cost more than the rest together
 CHAR_MAX_UNITS = 20_000
@@ -220,7 +221,10 @@ def analyse(
         diagnostics["n_features"] = space.n_features
         _report(progress, "vectorise", 1.0)
         min_size = 2 if len(nonzero) < 100 else 3
-        if len(nonzero) < MIN_DOCUMENTS_TO_CLUSTER or n_themes == 1:
+        if not len(nonzero):
+            diagnostics["method"] = "no words to group"
+            diagnostics["k"] = 0
+        elif len(nonzero) < MIN_DOCUMENTS_TO_CLUSTER or n_themes == 1:
             unit_labels[[pool[j] for j in nonzero]] = 0
             unit_sim[[pool[j] for j in nonzero]] = 1.0
             diagnostics["method"] = "single theme (asked)" if n_themes == 1 else "single theme (few documents)"
@@ -267,7 +271,8 @@ def analyse(
     if space is not None:
         text_of = dict(zip(ids, texts))
         for theme in pinned:
-            theme["centroid"] = _centroid(space.transform([text_of[d] for d in theme["document_ids"]]), space)
+            if theme["document_ids"]:
+                theme["centroid"] = _centroid(space.transform([text_of[d] for d in theme["document_ids"]]), space)
     raw += pinned
     match_previous(raw, markers)
     apply_markers(raw, markers, docs, space)
@@ -284,18 +289,26 @@ def analyse(
         theme["members"] = members
         label_key = theme.get("key")
         sample: list[int] = []
+        quotable_in_sample = 0
         for i in members:
             if i in followers:
                 continue
+            # the most central units, and enough quotable ones to find phrases and quotes in
+            if len(sample) >= DESCRIBE_SAMPLE and (quotable_in_sample >= MIN_QUOTABLE_SAMPLE or not docs[i].quotable):
+                continue
             own = [u for u in units_of[i] if int(unit_labels[u]) == label_key] or units_of[i][:1]
             sample.extend(own)
-            if len(sample) >= DESCRIBE_SAMPLE:
+            quotable_in_sample += len(own) if docs[i].quotable else 0
+            if len(sample) >= DESCRIBE_SAMPLE and quotable_in_sample >= MIN_QUOTABLE_SAMPLE:
                 break
         if not sample:
             sample = [u for i in members[:DESCRIBE_SAMPLE] for u in units_of[i][:1]]
         theme["sample"] = sample
         described.append(theme)
-    totals = Counter(d.stakeholder_type or "unknown" for d in docs)
+    # emphasis compares groups by distinct texts: a campaign is one voice there, or a form letter
+    # sent 3,000 times would set the baseline every other group is measured against
+    analysed_docs = {units[u].doc for u in range(len(units))}
+    totals = Counter(docs[i].stakeholder_type or "unknown" for i in analysed_docs if i not in followers)
     sample_units = sorted({u for t in described for u in t["sample"]})
     position = {u: j for j, u in enumerate(sample_units)}
     unit_texts = [texts[units[u].doc][units[u].start:units[u].end] for u in sample_units]
@@ -336,7 +349,8 @@ def analyse(
             by_stakeholder_type=dict(sorted(stakeholder.items())),
             distinct_texts=sum(1 for i in members if i not in followers),
             campaign_ids=sorted({copy_of[i] for i in members if i in copy_of}, key=lambda c: int(c[1:])),
-            stakeholder_emphasis=stakeholder_emphasis(stakeholder, totals),
+            stakeholder_emphasis=stakeholder_emphasis(
+                Counter(docs[i].stakeholder_type or "unknown" for i in members if i not in followers), totals),
             summary=summary,
         ))
         theme["label"] = label

@@ -64,8 +64,12 @@ class EditMarkers:
     def from_previous(cls, previous) -> "EditMarkers":
         """Read ``previous``: a :class:`ThemeResult`, a list of :class:`Theme`, a model dict or ``None``.
 
+        Document ids are compared as strings (a JSON round trip turns every id into one). Only
+        ``true`` (JSON) sets ``pinned`` or ``label_locked``.
+
         Raises:
-            ValueError: a model dict of an unknown version.
+            ValueError: anything else, a model dict of an unknown version, or a malformed one
+                (a theme without an id, ids twice, lists that are not lists).
         """
         if previous is None:
             return cls()
@@ -76,14 +80,27 @@ class EditMarkers:
         if isinstance(previous, dict):
             if previous.get("version") != MODEL_VERSION:
                 raise ValueError("not a theme model of a supported version")
-            themes = [PreviousTheme(
-                id=str(t["id"]), document_ids=[str(d) for d in t.get("document_ids", [])],
-                label=t.get("label", ""), centroid=dict(t.get("centroid") or {}),
-                pinned=bool(t.get("pinned")), label_locked=bool(t.get("label_locked")),
-                fixed=[str(d) for d in t.get("fixed", [])], excluded=[str(d) for d in t.get("excluded", [])],
-            ) for t in previous.get("themes", [])]
+            try:
+                themes = [PreviousTheme(
+                    id=str(t["id"]), document_ids=[str(d) for d in t.get("document_ids") or []],
+                    label=str(t.get("label") or ""), centroid=dict(t.get("centroid") or {}),
+                    pinned=t.get("pinned") is True, label_locked=t.get("label_locked") is True,
+                    fixed=[str(d) for d in t.get("fixed") or []],
+                    excluded=[str(d) for d in t.get("excluded") or []],
+                ) for t in previous.get("themes") or []]
+            except (TypeError, KeyError, AttributeError, ValueError) as error:
+                raise ValueError(f"malformed theme model: {error!r}") from error
+            seen: set[str] = set()
+            for theme in themes:
+                if theme.id in seen:
+                    raise ValueError(f"malformed theme model: theme id {theme.id!r} appears twice")
+                seen.add(theme.id)
             return cls(themes)
-        return cls([PreviousTheme(id=t.id, document_ids=list(t.document_ids), label=t.label) for t in previous])
+        try:
+            return cls([PreviousTheme(id=t.id, document_ids=[str(d) for d in t.document_ids], label=t.label)
+                        for t in previous])
+        except (TypeError, AttributeError) as error:
+            raise ValueError(f"previous must be a ThemeResult, a list of Theme or a model dict: {error!r}") from error
 
     def pinned_documents(self, present: set[str]) -> set[str]:
         """Ids of present documents that belong to a pinned theme."""

@@ -41,7 +41,7 @@ class PhraseIndex:
 
 def _display(token) -> str:
     """How a word shows in a phrase: lowercase, except acronyms as written (ASN, SKP, PPPK)."""
-    return token.surface if len(token.surface) > 1 and token.surface.isupper() else token.norm
+    return token.surface if len(token.surface) > 1 and token.surface.isupper() else token.surface.lower()
 
 
 def build_index(processed: list[Processed], texts: list[str]) -> PhraseIndex:

@@ -126,7 +126,7 @@ def preprocess(text: str, language: str | None = None, stems: dict[str, str] | N
             sentence_index += 1
         surface = text[start:end]
         norm = surface.lower().replace("’", "'")
-        is_stop = (len(norm) < 2 or norm in stops or norm.split("'")[0] in stops
+        is_stop = (len(norm) < 2 or len(norm) > 40 or norm in stops or norm.split("'")[0] in stops
                    or any(a <= start < b for a, b in urls))
         word_language = "en" if language == "en" else "id"
         if is_stop:

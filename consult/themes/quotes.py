@@ -6,6 +6,7 @@ from .types import Quote
 
 MAX_QUOTE_CHARS = 320
 MIN_QUOTE_WORDS = 4
+MIN_SUMMARY_WORDS = 5
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -125,8 +126,8 @@ def summarise(
             break
         best, best_score = None, 0.0
         for rank, i, s_index, stems, n_words in sentences:
-            if owner(i) in used_docs or not set(key) <= stems:
-                continue
+            if owner(i) in used_docs or not set(key) <= stems or n_words < MIN_SUMMARY_WORDS:
+                continue  # a heading ("Talent management.") is not a summary sentence
             score = sum(weights.get(s, 0.0) for s in stems) / (n_words ** 0.5)
             if not 6 <= n_words <= 40:
                 score *= 0.5

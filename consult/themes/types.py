@@ -53,7 +53,8 @@ class Theme:
         campaign_ids: ids of the campaigns (``ThemeResult.campaigns``) whose copies are members.
         stakeholder_emphasis: stakeholder type → how many times more often that group's
             documents are in this theme than everyone else's, for groups that raise it at least
-            twice as often (and in at least three documents).
+            twice as often (and in at least three documents); counted on distinct texts, so a
+            campaign is one voice here.
         summary: a short extractive summary: whole sentences of member documents, each a
             :class:`Quote` citing its document, covering the key phrases in order.
     """

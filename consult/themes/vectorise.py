@@ -34,8 +34,11 @@ WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # zero-width and format characters split nothing a reader can see; drop them before tokenising
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 # web and e-mail addresses are not words of the submission
-URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+# (anchored and possessive, so a 5 MB run of letters costs linear time, not quadratic)
+URL = re.compile(r"(?:https?://|www\.)\S++|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+", re.IGNORECASE)
+MAX_WORD = 40  # longer letter runs are not words (pasted hashes, CJK text without spaces)
 MAX_STEMMED = 3_000
+MAX_EMPTIED = 0.05  # share of documents the max_df rule may leave without any feature
 MAX_FEATURES = 40_000  # at 100,000 documents stems and bigrams number ~650,000; LSA needs far fewer
 FORMAT_VERSION = 1
 
@@ -55,14 +58,14 @@ def stopwords_for(language: str | None) -> frozenset[str]:
 
 
 def content_words(text: str, stops: frozenset[str] | None = None) -> list[str]:
-    """The lower-case non-stopword words of ``text`` (two letters or more), in order."""
+    """The lower-case non-stopword words of ``text`` (2 to ``MAX_WORD`` letters), in order."""
     stops = all_stopwords() if stops is None else stops
     if not text.isascii():
         text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text)).replace("’", "'")
     if "://" in text or "www." in text or "@" in text:
         text = URL.sub(" ", text)
     return [w for w in WORD.findall(text.lower())
-            if len(w) > 1 and w not in stops and ("'" not in w or w.split("'")[0] not in stops)]
+            if 1 < len(w) <= MAX_WORD and w not in stops and ("'" not in w or w.split("'")[0] not in stops)]
 
 
 def _features(words: list[str], word_stem: dict[str, str]) -> list[str]:
@@ -215,6 +218,12 @@ def fit_space(words: list[list[str]], languages: list[str]):
     key_doc, key_feature = keys // span, keys % span
     features, feature_df = np.unique(key_feature, return_counts=True)
     ok = (feature_df >= min_df) & (feature_df <= max_df)
+    # a word in most documents says little about any one theme — unless dropping it would leave
+    # many documents with nothing (a question where most people answered "Setuju."): keep it then
+    had = np.unique(key_doc[np.isin(key_feature, features[feature_df >= min_df])])
+    kept_docs = np.unique(key_doc[np.isin(key_feature, features[ok])])
+    if len(had) - len(kept_docs) > MAX_EMPTIED * n:
+        ok = feature_df >= min_df
     features, feature_df = features[ok], feature_df[ok]
     if len(features) > MAX_FEATURES:  # the most widespread features carry the themes
         top = np.lexsort((features, -feature_df))[:MAX_FEATURES]
@@ -243,9 +252,11 @@ def fit_space(words: list[list[str]], languages: list[str]):
     data = (1.0 + np.log(counts[keep])) * idf[cols[keep]]
     X = csr_matrix((data, (key_doc[keep], cols[keep])), shape=(n, len(vocabulary)))
     X.sort_indices()
+    if X.shape[1]:
+        X = normalize(X)
     used_stems = {part for f in vocabulary for part in f.split(" ")}
     word_stem = {w: s_ for w, s_ in word_stem.items() if s_ in used_stems}
-    return FeatureSpace(word_stem, vocabulary, idf), normalize(X)
+    return FeatureSpace(word_stem, vocabulary, idf), X
 
 
 def char_ngrams(words: list[list[str]]):

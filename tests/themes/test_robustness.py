@@ -188,3 +188,62 @@ def test_regional_language_submissions_are_detected_and_grouped():
     # the Javanese submissions mostly share a theme of their own topic (teachers in villages)
     top = max(set(themes), key=themes.count)
     assert top is not None and themes.count(top) >= 4
+
+
+def test_one_short_answer_given_by_most_respondents_is_a_theme_not_a_crash():
+    docs = [Document(f"s{i}", "Setuju.") for i in range(120)] + corpus()
+    result = analyse(docs)
+    check_invariant(docs, result)
+    setuju = {result.assignments()[f"s{i}"] for i in range(120)}
+    assert len(setuju) == 1 and None not in setuju
+    only = [Document(f"b{i}", "Banjir.") for i in range(50)]
+    result = analyse(only)
+    check_invariant(only, result)
+    assert len(result.themes) == 1
+    from consult.themes import assign
+
+    out = assign(only, analyse(corpus(), n_themes=3).model)
+    check_invariant(only, out)
+
+
+def test_a_long_run_of_letters_costs_linear_time():
+    import time
+
+    docs = corpus() + [Document("blob", "a" * 400_000), Document("cjk", "公务员" * 50_000)]
+    started = time.perf_counter()
+    result = analyse(docs)
+    check_invariant(docs, result)
+    assert time.perf_counter() - started < 30  # quadratic backtracking took minutes
+
+
+def test_malformed_previous_models_are_refused_clearly():
+    import pytest
+
+    for bad in ("x", [1, 2], {"version": 1, "themes": [{"label": "no id"}]},
+                {"version": 1, "themes": [{"id": "t1"}, {"id": "t1"}]}, {"version": 1, "themes": [{"id": "t1", "fixed": 3}]}):
+        with pytest.raises(ValueError):
+            analyse(corpus(), previous=bad)
+    # a pinned theme whose members have all gone is simply dropped
+    model = {"version": 1, "themes": [{"id": "t9", "pinned": True, "document_ids": ["GONE"]}]}
+    result = analyse(corpus(), previous=model)
+    check_invariant(corpus(), result)
+    assert "t9" not in {t.id for t in result.themes}
+    # "false" as a string does not pin
+    model = {"version": 1, "themes": [{"id": "t9", "pinned": "false", "document_ids": ["d0", "d1"]}]}
+    assert analyse(corpus(), n_themes=3, previous=model).themes
+
+
+def test_key_phrases_keep_the_curly_apostrophe_of_the_text():
+    texts = ["The downtown’s parking structure is always full on weekends.",
+             "Build a second downtown’s parking structure near the river.",
+             "Fix the downtown’s parking structure lighting please.",
+             "Plant more trees along the river trail and the parks.",
+             "More trees in the parks and along the river trail.",
+             "The river trail needs trees and benches in the parks."]
+    docs = [Document(f"e{i}", t, language="en") for i, t in enumerate(texts)]
+    result = analyse(docs, n_themes=2)
+    for theme in result.themes:
+        for phrase, sources in theme.key_phrase_sources.items():
+            assert sources, phrase
+            for doc_id in sources:
+                assert phrase.lower() in next(d.text for d in docs if d.id == doc_id).lower()
