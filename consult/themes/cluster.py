@@ -24,6 +24,7 @@ LSA_COMPONENTS = 100  # at most; fewer for small inputs: n/15, at least LSA_MIN_
 LSA_MIN_COMPONENTS = 30
 NEIGHBOURS = 10  # rows averaged into each row by :func:`smooth`
 NEIGHBOUR_SAMPLE = 2_000  # reference rows the neighbours are searched among
+WARM_START_COVERAGE = 0.7  # share of rows the previous themes must hold to start from them
 MIN_SIMILARITY = 0.1  # cosine to the theme centre in LSA space; below it a document is unassigned
 
 Progress = Callable[[str, float], None]
@@ -152,7 +153,7 @@ def choose_k(Z: np.ndarray, seed: int, k_values: list[int], progress: Progress |
 
 
 def cluster(X, *, n_themes: int | None, seed: int, min_size: int,
-            progress: Progress | None = None) -> Clustering:
+            progress: Progress | None = None, previous_groups: list[list[int]] | None = None) -> Clustering:
     """Group the rows of the TF-IDF matrix ``X``; see :func:`_cluster`.
 
     Runs with one BLAS and one OpenMP thread (threadpoolctl): their worker threads spin while
@@ -163,15 +164,20 @@ def cluster(X, *, n_themes: int | None, seed: int, min_size: int,
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
-        return _cluster(X, n_themes=n_themes, seed=seed, min_size=min_size, progress=progress)
+        return _cluster(X, n_themes=n_themes, seed=seed, min_size=min_size, progress=progress,
+                        previous_groups=previous_groups)
 
 
 def _cluster(X, *, n_themes: int | None, seed: int, min_size: int,
-             progress: Progress | None = None) -> Clustering:
+             progress: Progress | None = None, previous_groups: list[list[int]] | None = None) -> Clustering:
     """Group the rows of the TF-IDF matrix ``X`` (shape n × features, no empty rows).
 
     Args:
         n_themes: wanted number of themes, or ``None`` to choose it.
+        previous_groups: rows of each theme of the previous run (for a re-run). When they cover
+            at least ``WARM_START_COVERAGE`` of the rows and ``n_themes`` is ``None``, k-means
+            starts from their centres with their number, so a re-run after a few submissions
+            more or less keeps the themes drafters already know instead of reshuffling them.
         seed: random seed; the same input and seed give the same labels.
         min_size: groups smaller than this are dissolved (their rows become unassigned).
 
@@ -186,9 +192,16 @@ def _cluster(X, *, n_themes: int | None, seed: int, min_size: int,
     distinct = len(np.unique(np.round(Z, 6), axis=0))
     diagnostics: dict = {"distinct_vectors": int(distinct), "lsa_dimensions": int(Z.shape[1])}
     fit_rows = _sample(n, FIT_SAMPLE, rng)
+    groups = [g for g in (previous_groups or []) if len(g) >= min_size]
+    covered = len({r for g in groups for r in g})
+    init = None
     if n_themes is not None:
         k = max(1, min(n_themes, distinct, n // min_size))
         diagnostics["method"] = f"k-means, k={k} (asked)"
+    elif len(groups) >= 2 and covered >= WARM_START_COVERAGE * n:
+        init = normalize(np.vstack([Z[g].mean(axis=0) for g in groups]))
+        k = len(groups)
+        diagnostics["method"] = f"k-means, k={k} (started from the previous run's themes)"
     else:
         k_rows = _sample(n, K_SAMPLE, rng)
         Zk = Z[k_rows]
@@ -201,7 +214,12 @@ def _cluster(X, *, n_themes: int | None, seed: int, min_size: int,
         else:
             diagnostics["silhouette"] = scores[k]
         diagnostics["method"] = f"k-means, k={k} (silhouette on {len(k_rows)} rows)"
-    model = _kmeans(Z[fit_rows], k, seed, n_init=4 if k > 1 else 1)
+    if init is not None:
+        from sklearn.cluster import KMeans
+
+        model = KMeans(n_clusters=k, init=init, n_init=1, random_state=seed).fit(Z[fit_rows])
+    else:
+        model = _kmeans(Z[fit_rows], k, seed, n_init=4 if k > 1 else 1)
     centres = normalize(model.cluster_centers_)
     sims_all = Z @ centres.T
     labels = sims_all.argmax(axis=1)

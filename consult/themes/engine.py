@@ -230,7 +230,13 @@ def analyse(
             diagnostics["method"] = "single theme (asked)" if n_themes == 1 else "single theme (few documents)"
             diagnostics["k"] = 1 if len(nonzero) else 0
         else:
-            result = cluster(XC[nonzero], n_themes=n_themes, seed=seed, min_size=min_size, progress=progress)
+            row_of_doc: dict[str, list[int]] = defaultdict(list)
+            for row, j in enumerate(nonzero):
+                row_of_doc[ids[units[pool[j]].doc]].append(row)
+            previous_groups = [[r for d in dict.fromkeys(t.document_ids + t.fixed) if d not in t.excluded
+                                for r in row_of_doc.get(d, ())] for t in markers.themes if not t.pinned]
+            result = cluster(XC[nonzero], n_themes=n_themes, seed=seed, min_size=min_size, progress=progress,
+                             previous_groups=previous_groups)
             for row, j in enumerate(nonzero):
                 unit_labels[pool[j]] = result.labels[row]
                 unit_sim[pool[j]] = result.similarity[row]

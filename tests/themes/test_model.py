@@ -143,3 +143,21 @@ def test_unknown_model_version_is_refused():
     with pytest.raises(ValueError):
         analyse(corpus(), previous={"version": 99, "themes": []})
 
+
+
+def test_a_rerun_after_one_submission_is_hidden_keeps_every_theme_id():
+    import json as json_
+
+    from tests.themes.test_robustness import JAVANESE
+
+    docs = corpus() + [Document(f"jv{i}", text) for i, text in enumerate(JAVANESE)]
+    first = analyse(docs)
+    model = json_.loads(json_.dumps(first.model))
+    fewer = [d for d in docs if d.id != "d3"]
+    again = analyse(fewer, previous=model)
+    assert "previous run" in again.diagnostics["method"]
+    before = {t.id: set(t.document_ids) - {"d3"} for t in first.themes}
+    after = {t.id: set(t.document_ids) for t in again.themes}
+    assert set(after) == set(before)
+    for theme_id, members in after.items():
+        assert len(members & before[theme_id]) >= 0.8 * len(before[theme_id])
