@@ -44,6 +44,8 @@ def is_placeholder(text: str | None) -> bool:
     """True when ``text`` says nothing: blank, punctuation only, or a stock reply such as "-",
     "tidak ada", "n/a" or "no comment" (see ``PLACEHOLDERS``). Such text is never analysed,
     counted as a view or quoted."""
+    if text and len(text) > 80 and len(text.strip()) > 80:
+        return False  # longer than any stock reply, even with punctuation around it
     if is_blank(text):
         return True
     simplified = _NON_WORD.sub(" ", text.casefold()).strip()

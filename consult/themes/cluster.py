@@ -97,10 +97,11 @@ def smooth(Z: np.ndarray, rng: np.random.Generator, neighbours: int = NEIGHBOURS
     position = np.full(n, -1)
     position[ref] = np.arange(len(ref))
     R = Z[ref]
+    R32 = R.astype(np.float32)  # ranking neighbours needs no double precision; twice as fast
     out = np.empty_like(Z)
     for start in range(0, n, 4096):
         chunk = Z[start:start + 4096]
-        S = chunk @ R.T
+        S = chunk.astype(np.float32) @ R32.T
         own = position[start:start + len(chunk)]
         rows = np.flatnonzero(own >= 0)
         S[rows, own[rows]] = -np.inf  # a row is not its own neighbour
