@@ -289,6 +289,7 @@ class _UnionFind:
         self.parent = list(range(n))
 
     def find(self, x: int) -> int:
+        """The root of ``x``'s set (halving the path on the way)."""
         parent = self.parent
         while parent[x] != x:
             parent[x] = parent[parent[x]]
@@ -296,6 +297,7 @@ class _UnionFind:
         return x
 
     def union(self, x: int, y: int) -> None:
+        """Join the sets of ``x`` and ``y``; the smaller root stays the root."""
         rx, ry = self.find(x), self.find(y)
         if rx != ry:  # the smaller index becomes the root: deterministic
             self.parent[max(rx, ry)] = min(rx, ry)

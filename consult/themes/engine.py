@@ -63,6 +63,7 @@ class _Clock:
         self.laps: dict[str, float] = {}
 
     def lap(self, stage: str) -> None:
+        """Add the seconds since the last lap to ``stage``."""
         now = time.perf_counter()
         self.laps[stage] = round(self.laps.get(stage, 0.0) + now - self.last, 3)
         self.last = now
