@@ -140,6 +140,7 @@ def register_blueprints(app) -> None:
     from .analysis.routes import bp as analysis_bp
     from .consultations.routes import bp as consultations_bp
     from .exports.routes import bp as exports_bp
+    from .moderation.routes import bp as moderation_bp
     from .submissions.routes import bp as submissions_bp
 
     app.register_blueprint(consultations_bp)
@@ -147,6 +148,7 @@ def register_blueprints(app) -> None:
     app.register_blueprint(accounts_bp, url_prefix="/auth")
     app.register_blueprint(analysis_bp, url_prefix="/staff")
     app.register_blueprint(exports_bp, url_prefix="/staff")
+    app.register_blueprint(moderation_bp, url_prefix="/staff")
 
 
 def register_jinja(app) -> None:

@@ -300,8 +300,9 @@ def create_submission(
 ) -> tuple[Submission, str, bool]:
     """Record a respondent's submission through the web form (flushed; the view commits).
 
-    The moderation mode decides its state: pre-moderation → pending, post-moderation → published.
-    A form sent again with the same key and the same text returns the submission recorded the
+    The moderation mode decides its state: pre-moderation → pending, post-moderation → published;
+    the automatic rules (:func:`consult.moderation.services.screen`) hold it as pending when they
+    find personal data, abusive language or link spam. A form sent again with the same key and the same text returns the submission recorded the
     first time (the view only passes keys it issued to this browser session, so a key alone never
     reveals someone else's receipt); see :func:`claim_key` for edited forms.
 
@@ -325,5 +326,8 @@ def create_submission(
         consultation, data, answers, secret=secret, reference_prefix=reference_prefix, status=status,
         submitted_at=now, stored_attachment=stored_attachment, upload_dir=upload_dir,
     )
+    from ..moderation.services import screen
+
+    screen(submission)  # personal data, abuse, link spam: held for a moderator even in post-moderation
     return submission, token, True
 

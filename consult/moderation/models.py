@@ -1,0 +1,67 @@
+"""The moderation audit log: one row per action, append-only."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..common.types import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class Action(str, enum.Enum):
+    """What a moderator (or the automatic rules, with no actor) did to a piece of content."""
+
+    hold = "hold"        # rules held it for review
+    approve = "approve"  # pending → published
+    hide = "hide"        # → hidden, with a reason and a public note
+    restore = "restore"  # hidden → published
+
+
+class Reason(str, enum.Enum):
+    """Why content was hidden (shown to the public with the moderator's note)."""
+
+    spam = "spam"
+    abuse = "abuse"
+    personal_data = "personal_data"
+    off_topic = "off_topic"
+    duplicate = "duplicate"
+    other = "other"
+
+
+class AuditLogImmutable(RuntimeError):
+    """Raised when code tries to change or delete a row of the moderation audit log."""
+
+
+class ModerationAction(db.Model):
+    """One moderation action: who did what to which submission, when, why, and the state before
+    and after. Rows are never updated or deleted (the ORM refuses; see the listeners below)."""
+
+    __tablename__ = "moderation_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"),
+                                                 nullable=False, index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"),
+                                               nullable=False, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[Action] = mapped_column(Enum(Action, name="moderation_action", native_enum=False, length=16),
+                                           nullable=False)
+    before: Mapped[str] = mapped_column(String(16), nullable=False)
+    after: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str | None] = mapped_column(String(32))
+    public_note: Mapped[str | None] = mapped_column(Text)
+    rule_hits: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+@event.listens_for(ModerationAction, "before_update")
+def _no_update(mapper, connection, target):  # noqa: ARG001
+    raise AuditLogImmutable("the moderation audit log is append-only")
+
+
+@event.listens_for(ModerationAction, "before_delete")
+def _no_delete(mapper, connection, target):  # noqa: ARG001
+    raise AuditLogImmutable("the moderation audit log is append-only")

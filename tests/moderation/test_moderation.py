@@ -1,0 +1,114 @@
+"""Moderation through the web form, the queue page and the services: holds, actions, audit log."""
+from __future__ import annotations
+
+import pytest
+
+from consult.common.mixins import ModerationStatus
+from consult.extensions import db
+from consult.moderation.models import Action, AuditLogImmutable, ModerationAction
+from consult.moderation.services import NotAllowedHere, moderate
+from consult.submissions.models import Submission
+from tests.submissions.test_routes import accepted, form_data, reference_in
+
+
+def _by_ref(ref):
+    return db.session.scalar(db.select(Submission).where(Submission.reference == ref))
+
+
+def test_personal_data_holds_a_submission_even_in_post_moderation(app, make_consultation, client):
+    slug = make_consultation(moderation="post")
+    clean = client.post(f"/c/{slug}/submit", data=form_data(token="a"))
+    held = client.post(f"/c/{slug}/submit", data=form_data(token="b", body="NIK saya 1803011203850002, hp 081234567890."))
+    assert accepted(clean) and accepted(held)
+    with app.app_context():
+        assert _by_ref(reference_in(clean)).moderation_status is ModerationStatus.published
+        submission = _by_ref(reference_in(held))
+        assert submission.moderation_status is ModerationStatus.pending
+        [row] = db.session.scalars(db.select(ModerationAction).where(ModerationAction.submission_id == submission.id)).all()
+        assert row.action is Action.hold and row.actor_id is None
+        assert {h["rule"] for h in row.rule_hits} == {"nik", "phone"}
+        assert "1803011203850002" not in str(row.rule_hits)  # the log keeps where, not the number
+
+
+def test_moderator_queue_and_actions(app, make_consultation, make_submission, make_user, login, client):
+    slug = make_consultation(moderation="pre")
+    waiting = make_submission(slug, "Mohon pelatihan merata.", status="pending")
+    other = make_submission(slug, "Mutasi harus terbuka.", status="pending")
+    login(make_user("moderator@example.org", role="moderator", slug=slug))
+    page = client.get(f"/staff/c/{slug}/moderation").get_data(as_text=True)
+    assert waiting.reference in page and other.reference in page and "Mohon pelatihan merata." in page
+
+    response = client.post(f"/staff/c/{slug}/moderation/{waiting.id}", data={"action": "approve"})
+    assert response.status_code == 302
+    response = client.post(f"/staff/c/{slug}/moderation/{other.id}",
+                           data={"action": "hide", "reason": "off_topic", "public_note": "Bukan tentang ASN."})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Submission, waiting.id).moderation_status is ModerationStatus.published
+        assert db.session.get(Submission, other.id).moderation_status is ModerationStatus.hidden
+        rows = db.session.scalars(db.select(ModerationAction).order_by(ModerationAction.id)).all()
+        assert [(r.action, r.before, r.after, r.reason) for r in rows] == [
+            (Action.approve, "pending", "published", None), (Action.hide, "pending", "hidden", "off_topic")]
+        assert rows[1].public_note == "Bukan tentang ASN."
+    # the queue now shows nothing waiting; the hidden one is under its filter
+    assert f'id="s{waiting.id}"' not in client.get(f"/staff/c/{slug}/moderation").get_data(as_text=True)
+    assert f'id="s{other.id}"' in client.get(f"/staff/c/{slug}/moderation?state=hidden").get_data(as_text=True)
+    # the public consultation page never shows the hidden text
+    assert "Mutasi harus terbuka." not in client.get(f"/c/{slug}").get_data(as_text=True)
+
+
+def test_hiding_needs_a_reason_and_wrong_transitions_change_nothing(app, make_consultation, make_submission,
+                                                                    make_user, login, client):
+    slug = make_consultation()
+    made = make_submission(slug, "Teks.", status="published")
+    login(make_user("moderator@example.org", role="moderator", slug=slug))
+    client.post(f"/staff/c/{slug}/moderation/{made.id}", data={"action": "hide"})
+    client.post(f"/staff/c/{slug}/moderation/{made.id}", data={"action": "restore"})
+    with app.app_context():
+        assert db.session.get(Submission, made.id).moderation_status is ModerationStatus.published
+        assert db.session.scalar(db.select(db.func.count()).select_from(ModerationAction)) == 0
+
+
+def test_only_moderators_of_the_consultation(app, make_consultation, make_submission, make_user, login, client):
+    slug = make_consultation()
+    made = make_submission(slug, "Teks.", status="pending")
+    assert client.get(f"/staff/c/{slug}/moderation").status_code in (302, 401)
+    login(make_user("drafter@example.org", role="drafter", slug=slug))
+    assert client.get(f"/staff/c/{slug}/moderation").status_code == 403
+    assert client.post(f"/staff/c/{slug}/moderation/{made.id}", data={"action": "approve"}).status_code == 403
+    other = make_consultation()
+    client.get("/auth/logout")
+    login(make_user("moderator@example.org", role="moderator", slug=other))
+    assert client.get(f"/staff/c/{slug}/moderation").status_code == 403
+    # a submission of another consultation is not reachable through this one
+    assert client.post(f"/staff/c/{other}/moderation/{made.id}", data={"action": "approve"}).status_code == 404
+
+
+def test_the_audit_log_is_append_only(app, make_consultation, make_submission, make_user):
+    slug = make_consultation()
+    made = make_submission(slug, "Teks.", status="pending")
+    email = make_user("moderator@example.org", role="moderator", slug=slug)
+    with app.app_context():
+        from consult.accounts.models import User
+
+        actor = db.session.scalar(db.select(User).where(User.email == email))
+        row = moderate(db.session.get(Submission, made.id), actor, "approve")
+        db.session.commit()
+        with pytest.raises(NotAllowedHere):
+            moderate(db.session.get(Submission, made.id), actor, "approve")
+        db.session.rollback()
+        row = db.session.get(ModerationAction, row.id)
+        row.reason = "spam"
+        with pytest.raises(AuditLogImmutable):
+            db.session.flush()
+        db.session.rollback()
+        with pytest.raises(AuditLogImmutable):
+            db.session.delete(db.session.get(ModerationAction, row.id))
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_the_staff_dashboard_links_moderators_to_their_queue(make_consultation, make_user, login, client):
+    slug = make_consultation()
+    login(make_user("moderator@example.org", role="moderator", slug=slug))
+    assert f"/staff/c/{slug}/moderation" in client.get("/staff/").get_data(as_text=True)
