@@ -141,6 +141,7 @@ def register_blueprints(app) -> None:
     from .consultations.routes import bp as consultations_bp
     from .exports.routes import bp as exports_bp
     from .moderation.routes import bp as moderation_bp
+    from .moderation.routes import public_bp as moderation_public_bp
     from .submissions.routes import bp as submissions_bp
 
     app.register_blueprint(consultations_bp)
@@ -149,6 +150,7 @@ def register_blueprints(app) -> None:
     app.register_blueprint(analysis_bp, url_prefix="/staff")
     app.register_blueprint(exports_bp, url_prefix="/staff")
     app.register_blueprint(moderation_bp, url_prefix="/staff")
+    app.register_blueprint(moderation_public_bp)
 
 
 def register_jinja(app) -> None:

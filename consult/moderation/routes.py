@@ -8,19 +8,50 @@ from flask_login import current_user, login_required
 
 from ..accounts.models import Role
 from ..accounts.permissions import require_role
+from ..common.hooks import register_receipt_panel
+from ..common.visibility import public_surface
 from ..common.mixins import ModerationStatus
 from ..consultations import queries as consultation_queries
 from ..extensions import db
 from ..submissions.models import Submission
 from . import services
 from .forms import REASON_LABELS, ModerateForm
+from .models import Action, Reason
 
-bp = Blueprint("moderation", __name__)
+bp = Blueprint("moderation", __name__)  # staff pages, under /staff
+public_bp = Blueprint("moderation_public", __name__)  # the public register
+
+# what the rules found, as the author reads it on the receipt
+RULE_LABELS = {
+    "nik": _l("an identity number (NIK)"), "kk": _l("a family card number (KK)"),
+    "nip": _l("a civil servant number (NIP)"), "npwp": _l("a tax number (NPWP)"),
+    "phone": _l("a phone number"), "email": _l("an e-mail address"), "abuse": _l("abusive words"),
+    "link_spam": _l("many links"), "flood": _l("many submissions in a short time"),
+}
 
 STATES = {"pending": ModerationStatus.pending, "published": ModerationStatus.published,
           "hidden": ModerationStatus.hidden, "all": None}
 STATE_LABELS = {"pending": _l("Waiting for review"), "published": _l("Published"), "hidden": _l("Hidden"),
                 "all": _l("All")}
+
+
+ACTION_LABELS = {"hold": _l("Held by the automatic rules"), "approve": _l("Approved"), "hide": _l("Hidden"),
+                 "restore": _l("Restored")}
+
+
+@register_receipt_panel
+def _receipt_moderation(submission):
+    """On the author's receipt: why the submission is held, or why a moderator hid it."""
+    decision = services.latest_decision(submission)
+    if decision is None or decision.action is Action.approve or decision.action is Action.restore:
+        return None
+    if decision.action is Action.hold and submission.moderation_status is not ModerationStatus.pending:
+        return None
+    return ("moderation/_receipt_panel.html", {
+        "decision": decision,
+        "reason": REASON_LABELS.get(Reason(decision.reason)) if decision.reason else None,
+        "hits": [str(RULE_LABELS.get(rule, rule)) for rule in dict.fromkeys(h["rule"] for h in decision.rule_hits)],
+    })
 
 
 @bp.route("/c/<slug>/moderation")
@@ -66,3 +97,14 @@ def moderate(slug: str, submission_id: int):
     db.session.commit()
     flash(_("%(ref)s: done.", ref=submission.reference), "success")
     return redirect(url_for("moderation.show_queue", slug=slug, state=state))
+
+
+@public_bp.route("/c/<slug>/moderation-register")
+@public_surface("moderation_public.show_register")
+def show_register(slug: str):
+    """The public moderation register: how many submissions were held, approved, hidden and
+    restored, by month and reason. Counts only — no submission, person or text."""
+    consultation = consultation_queries.get_by_slug(slug)
+    return render_template("moderation/register.html", consultation=consultation,
+                           rows=services.register(consultation), actions=ACTION_LABELS,
+                           reasons={r.value: label for r, label in REASON_LABELS.items()})

@@ -106,3 +106,23 @@ def history(submission) -> list[ModerationAction]:
     """The audit rows of one submission, oldest first."""
     return db.session.scalars(db.select(ModerationAction).where(ModerationAction.submission_id == submission.id)
                               .order_by(ModerationAction.id)).all()
+
+
+def latest_decision(submission) -> ModerationAction | None:
+    """The latest action on ``submission`` (a hold, or a moderator's), or ``None``."""
+    return db.session.scalar(db.select(ModerationAction).where(ModerationAction.submission_id == submission.id)
+                             .order_by(ModerationAction.id.desc()).limit(1))
+
+
+def register(consultation) -> list[tuple[str, str, str | None, int]]:
+    """The public moderation register: ``(month "YYYY-MM", action, reason, count)`` rows, newest
+    month first. Counts only: no submission, person or text is named."""
+    rows = db.session.execute(
+        db.select(ModerationAction.created_at, ModerationAction.action, ModerationAction.reason)
+        .where(ModerationAction.consultation_id == consultation.id)).all()
+    counts: dict[tuple[str, str, str | None], int] = {}
+    for created_at, action, reason in rows:
+        key = (created_at.strftime("%Y-%m"), Action(action).value, reason)
+        counts[key] = counts.get(key, 0) + 1
+    return sorted(((m, a, r, c) for (m, a, r), c in counts.items()), key=lambda row: (row[0], row[1], row[2] or ""),
+                  reverse=True)

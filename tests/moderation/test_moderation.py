@@ -112,3 +112,28 @@ def test_the_staff_dashboard_links_moderators_to_their_queue(make_consultation, 
     slug = make_consultation()
     login(make_user("moderator@example.org", role="moderator", slug=slug))
     assert f"/staff/c/{slug}/moderation" in client.get("/staff/").get_data(as_text=True)
+
+
+def test_the_author_sees_why_on_the_receipt_and_the_public_register_counts_only(
+        app, make_consultation, make_user, login, client):
+    slug = make_consultation(moderation="post")
+    held = client.post(f"/c/{slug}/submit", data=form_data(token="h", body="Hubungi saya di 081234567890."))
+    hidden = client.post(f"/c/{slug}/submit", data=form_data(token="x", body="Beli pulsa murah sekarang juga."))
+    held_html, hidden_html = held.get_data(as_text=True), hidden.get_data(as_text=True)
+    import re
+
+    receipt = lambda html: re.search(r'href="(?:https?://[^/"]+)?(/r/[^"]+)"', html).group(1)  # noqa: E731
+    page = client.get(receipt(held_html)).get_data(as_text=True)
+    assert "menunggu moderator" in page and "nomor telepon" in page
+    with app.app_context():
+        hidden_id = _by_ref(reference_in(hidden)).id
+    login(make_user("moderator@example.org", role="moderator", slug=slug))
+    client.post(f"/staff/c/{slug}/moderation/{hidden_id}",
+                data={"action": "hide", "reason": "spam", "public_note": "Iklan pulsa."})
+    client.get("/auth/logout")
+    page = client.get(receipt(hidden_html)).get_data(as_text=True)
+    assert "Spam atau iklan" in page and "Iklan pulsa." in page
+    register = client.get(f"/c/{slug}/moderation-register").get_data(as_text=True)
+    assert "Ditahan oleh aturan otomatis" in register and "Spam atau iklan" in register
+    assert "081234567890" not in register and "pulsa" not in register.lower()
+    assert f"/c/{slug}/moderation-register" in client.get(f"/c/{slug}").get_data(as_text=True)
