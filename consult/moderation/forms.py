@@ -22,8 +22,9 @@ class ModerateForm(BaseForm):
     """Approve, hide (with a reason and a public note) or restore one submission."""
 
     action = SelectField(_l("Action"), choices=[SelectChoice("approve", _l("Approve")), SelectChoice("hide", _l("Hide")),
-                                                SelectChoice("restore", _l("Restore"))],
-                         validators=[DataRequired(), AnyOf(["approve", "hide", "restore"])])
+                                                SelectChoice("restore", _l("Restore")),
+                                                SelectChoice("redact", _l("Redact personal data"))],
+                         validators=[DataRequired(), AnyOf(["approve", "hide", "restore", "redact"])])
     reason = SelectField(_l("Reason (needed to hide)"),
                          choices=[SelectChoice("", "—")] + [SelectChoice(r.value, label) for r, label in REASON_LABELS.items()],
                          validators=[Optional()])

@@ -18,6 +18,8 @@ class Action(str, enum.Enum):
     approve = "approve"  # pending → published
     hide = "hide"        # → hidden, with a reason and a public note
     restore = "restore"  # hidden → published
+    redact = "redact"    # personal data replaced by placeholders; the original kept apart, erasable
+    erase = "erase"      # a kept original erased (UU PDP request); the one change to history
 
 
 class Reason(str, enum.Enum):
@@ -65,3 +67,18 @@ def _no_update(mapper, connection, target):  # noqa: ARG001
 @event.listens_for(ModerationAction, "before_delete")
 def _no_delete(mapper, connection, target):  # noqa: ARG001
     raise AuditLogImmutable("the moderation audit log is append-only")
+
+
+class RedactedOriginal(db.Model):
+    """The original text of a field before a redaction, kept apart from the audit log so it can
+    be erased on request (UU PDP) without touching the log: the log's ``redact`` row names these
+    rows by id; :func:`consult.moderation.services.erase_original` empties ``original``."""
+
+    __tablename__ = "redacted_originals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"),
+                                               nullable=False, index=True)
+    field: Mapped[str] = mapped_column(String(40), nullable=False)  # "body" or "answer:<question id>"
+    original: Mapped[str | None] = mapped_column(Text)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

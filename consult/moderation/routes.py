@@ -36,14 +36,14 @@ STATE_LABELS = {"pending": _l("Waiting for review"), "published": _l("Published"
 
 
 ACTION_LABELS = {"hold": _l("Held by the automatic rules"), "approve": _l("Approved"), "hide": _l("Hidden"),
-                 "restore": _l("Restored")}
+                 "restore": _l("Restored"), "redact": _l("Personal data redacted"), "erase": _l("Kept original erased")}
 
 
 @register_receipt_panel
 def _receipt_moderation(submission):
     """On the author's receipt: why the submission is held, or why a moderator hid it."""
     decision = services.latest_decision(submission)
-    if decision is None or decision.action is Action.approve or decision.action is Action.restore:
+    if decision is None or decision.action not in (Action.hold, Action.hide):
         return None
     if decision.action is Action.hold and submission.moderation_status is not ModerationStatus.pending:
         return None
@@ -87,11 +87,14 @@ def moderate(slug: str, submission_id: int):
         flash(_("The action was not understood; nothing changed."), "error")
         return redirect(url_for("moderation.show_queue", slug=slug, state=state))
     try:
-        services.moderate(submission, current_user, form.action.data, reason=form.reason.data or None,
-                          public_note=form.public_note.data)
+        if form.action.data == "redact":
+            services.redact_submission(submission, current_user, public_note=form.public_note.data)
+        else:
+            services.moderate(submission, current_user, form.action.data, reason=form.reason.data or None,
+                              public_note=form.public_note.data)
     except services.NotAllowedHere:
         db.session.rollback()
-        flash(_("This action does not apply to %(ref)s now, or hiding needs a reason; nothing changed.",
+        flash(_("This action does not apply to %(ref)s now (hiding needs a reason; redacting needs personal data to remove); nothing changed.",
                 ref=submission.reference), "error")
         return redirect(url_for("moderation.show_queue", slug=slug, state=state))
     db.session.commit()

@@ -5,7 +5,7 @@ from ..common.mixins import ModerationStatus
 from ..errors import DomainError
 from ..extensions import db
 from . import rules
-from .models import Action, ModerationAction, Reason
+from .models import Action, ModerationAction, Reason, RedactedOriginal
 
 
 class NotAllowedHere(DomainError):
@@ -126,3 +126,63 @@ def register(consultation) -> list[tuple[str, str, str | None, int]]:
         counts[key] = counts.get(key, 0) + 1
     return sorted(((m, a, r, c) for (m, a, r), c in counts.items()), key=lambda row: (row[0], row[1], row[2] or ""),
                   reverse=True)
+
+
+def redact_submission(submission, actor, *, public_note: str | None = None) -> ModerationAction:
+    """Replace the personal data the rules find in a submission's text with placeholders
+    (``[NIK]``, ``[telepon]`` …), keep each original in :class:`RedactedOriginal`, drop the
+    submission's stored quotes and summary sentences from earlier analyses (they were cut from
+    the old text; the next run quotes the redacted one), and log a ``redact`` action (flushed).
+
+    Raises:
+        NotAllowedHere: the rules find no personal data to redact.
+    """
+    from ..analysis.models import ThemeQuote
+
+    fields = [("body", submission, "body")] + [(f"answer:{a.question_id}", a, "text") for a in submission.answers]
+    kept, hits_log = [], []
+    for name, obj, attribute in fields:
+        text = getattr(obj, attribute) or ""
+        hits = [h for h in rules.find_personal_data(text)]
+        if not hits:
+            continue
+        original = RedactedOriginal(submission_id=submission.id, field=name, original=text)
+        db.session.add(original)
+        setattr(obj, attribute, rules.redact(text, hits))
+        kept.append(original)
+        hits_log += [{"field": name, "rule": h.rule, "reason": h.reason, "start": h.start, "end": h.end} for h in hits]
+    if not kept:
+        raise NotAllowedHere("no personal data found to redact")
+    db.session.flush()
+    db.session.execute(db.delete(ThemeQuote).where(ThemeQuote.submission_id == submission.id))
+    row = ModerationAction(
+        consultation_id=submission.consultation_id, submission_id=submission.id, actor_id=actor.id,
+        action=Action.redact, before=submission.moderation_status.value, after=submission.moderation_status.value,
+        reason=Reason.personal_data.value, public_note=(public_note or "").strip() or None,
+        rule_hits=hits_log + [{"original_id": k.id} for k in kept],
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def erase_original(original: RedactedOriginal, actor) -> ModerationAction:
+    """Erase a kept original text (a UU PDP erasure request) and log it (flushed).
+
+    The audit log itself is never changed: its ``redact`` row keeps pointing at the now empty
+    original, and this ``erase`` row records who erased it and when.
+    """
+    from ..common.types import utcnow
+    from ..submissions.models import Submission
+
+    submission = db.session.get(Submission, original.submission_id)
+    original.original = None
+    original.erased_at = utcnow()
+    row = ModerationAction(
+        consultation_id=submission.consultation_id, submission_id=submission.id, actor_id=actor.id,
+        action=Action.erase, before=submission.moderation_status.value, after=submission.moderation_status.value,
+        reason=Reason.personal_data.value, rule_hits=[{"original_id": original.id}],
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row

@@ -137,3 +137,38 @@ def test_the_author_sees_why_on_the_receipt_and_the_public_register_counts_only(
     assert "Ditahan oleh aturan otomatis" in register and "Spam atau iklan" in register
     assert "081234567890" not in register and "pulsa" not in register.lower()
     assert f"/c/{slug}/moderation-register" in client.get(f"/c/{slug}").get_data(as_text=True)
+
+
+def test_redaction_keeps_the_original_apart_and_erasure_empties_it(app, make_consultation, make_submission,
+                                                                  make_user, login, client):
+    from consult.moderation.models import RedactedOriginal
+    from consult.moderation.services import erase_original
+
+    slug = make_consultation()
+    nik = "1803011203850002"
+    made = make_submission(slug, f"Saya guru honorer, NIK {nik}, mohon tunjangan dibayar tepat waktu.",
+                           answers={"q1": "Hubungi 0812-3456-7890 untuk data lengkap."}, status="pending")
+    login(make_user("moderator@example.org", role="moderator", slug=slug))
+    assert client.post(f"/staff/c/{slug}/moderation/{made.id}", data={"action": "redact"}).status_code == 302
+    with app.app_context():
+        submission = db.session.get(Submission, made.id)
+        assert submission.body == "Saya guru honorer, NIK [NIK], mohon tunjangan dibayar tepat waktu."
+        assert submission.answers[0].text == "Hubungi [telepon] untuk data lengkap."
+        originals = db.session.scalars(db.select(RedactedOriginal).order_by(RedactedOriginal.id)).all()
+        assert [o.field for o in originals] == ["body", f"answer:{submission.answers[0].question_id}"]
+        assert nik in originals[0].original
+        [row] = db.session.scalars(db.select(ModerationAction)).all()
+        assert row.action is Action.redact and nik not in str(row.rule_hits)
+        # nothing more to redact: a second click changes nothing
+    client.post(f"/staff/c/{slug}/moderation/{made.id}", data={"action": "redact"})
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(ModerationAction)) == 1
+        from consult.accounts.models import User
+
+        actor = db.session.scalar(db.select(User).where(User.email == "moderator@example.org"))
+        original = db.session.scalars(db.select(RedactedOriginal)).first()
+        erase_original(original, actor)
+        db.session.commit()
+        assert db.session.get(RedactedOriginal, original.id).original is None
+        actions = [r.action for r in db.session.scalars(db.select(ModerationAction).order_by(ModerationAction.id))]
+        assert actions == [Action.redact, Action.erase]
