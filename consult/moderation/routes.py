@@ -39,6 +39,12 @@ ACTION_LABELS = {"hold": _l("Held by the automatic rules"), "approve": _l("Appro
                  "restore": _l("Restored"), "redact": _l("Personal data redacted"), "erase": _l("Kept original erased")}
 
 
+@bp.app_template_global("moderation_waiting")
+def moderation_waiting(consultation) -> int:
+    """Submissions waiting for a moderator (for the staff dashboard)."""
+    return services.waiting_count(consultation)
+
+
 @register_receipt_panel
 def _receipt_moderation(submission):
     """On the author's receipt: why the submission is held, or why a moderator hid it."""
@@ -65,6 +71,7 @@ def show_queue(slug: str):
         state = "pending"
     items = services.queue(consultation, STATES[state])
     counts = {key: len(services.queue(consultation, value)) for key, value in STATES.items() if value}
+    counts["pending"] = services.waiting_count(consultation)
     return render_template("moderation/queue.html", consultation=consultation, items=items, state=state,
                            states=STATE_LABELS, counts=counts, form=ModerateForm(), reasons=REASON_LABELS,
                            text_of=services.submission_text)

@@ -186,3 +186,11 @@ def erase_original(original: RedactedOriginal, actor) -> ModerationAction:
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def waiting_count(consultation) -> int:
+    """How many submissions of ``consultation`` wait for a moderator."""
+    from ..submissions.models import Submission
+
+    return db.session.scalar(db.select(db.func.count()).select_from(Submission).where(
+        Submission.consultation_id == consultation.id, Submission.moderation_status == ModerationStatus.pending))

@@ -108,10 +108,14 @@ def test_the_audit_log_is_append_only(app, make_consultation, make_submission, m
         db.session.rollback()
 
 
-def test_the_staff_dashboard_links_moderators_to_their_queue(make_consultation, make_user, login, client):
+def test_the_staff_dashboard_links_moderators_to_their_queue(make_consultation, make_submission, make_user, login,
+                                                            client):
     slug = make_consultation()
+    make_submission(slug, "Teks.", status="pending")
+    make_submission(slug, "Teks lain.", status="pending")
     login(make_user("moderator@example.org", role="moderator", slug=slug))
-    assert f"/staff/c/{slug}/moderation" in client.get("/staff/").get_data(as_text=True)
+    page = client.get("/staff/").get_data(as_text=True)
+    assert f"/staff/c/{slug}/moderation" in page and "Moderasi: 2 menunggu" in page
 
 
 def test_the_author_sees_why_on_the_receipt_and_the_public_register_counts_only(
