@@ -9,5 +9,5 @@ from .analysis.models import (  # noqa: F401
 )
 from .consultations.models import Consultation, Document, Question  # noqa: F401
 from .jobs import Job  # noqa: F401
-from .moderation.models import ModerationAction, RedactedOriginal  # noqa: F401
+from .moderation.models import Appeal, ModerationAction, RedactedOriginal  # noqa: F401
 from .submissions.models import Answer, Attachment, Submission  # noqa: F401

@@ -20,6 +20,7 @@ class Action(str, enum.Enum):
     restore = "restore"  # hidden → published
     redact = "redact"    # personal data replaced by placeholders; the original kept apart, erasable
     erase = "erase"      # a kept original erased (UU PDP request); the one change to history
+    uphold = "uphold"    # an appeal against hiding decided: it stays hidden
 
 
 class Reason(str, enum.Enum):
@@ -82,3 +83,19 @@ class RedactedOriginal(db.Model):
     field: Mapped[str] = mapped_column(String(40), nullable=False)  # "body" or "answer:<question id>"
     original: Mapped[str | None] = mapped_column(Text)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Appeal(db.Model):
+    """The author's one appeal against hiding their submission, decided by another moderator."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"),
+                                               nullable=False, unique=True)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    decision: Mapped[str | None] = mapped_column(String(16))  # "upheld" (stays hidden) or "overturned"
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)

@@ -49,14 +49,22 @@ def moderation_waiting(consultation) -> int:
 def _receipt_moderation(submission):
     """On the author's receipt: why the submission is held, or why a moderator hid it."""
     decision = services.latest_decision(submission)
-    if decision is None or decision.action not in (Action.hold, Action.hide):
+    appeal = services.appeal_of(submission)
+    if decision is None or (decision.action not in (Action.hold, Action.hide, Action.uphold) and appeal is None):
         return None
     if decision.action is Action.hold and submission.moderation_status is not ModerationStatus.pending:
         return None
+    hid = decision if decision.action is Action.hide else None
+    if decision.action is Action.uphold or (appeal is not None and decision.action is not Action.hide):
+        hid = next((row for row in reversed(services.history(submission)) if row.action is Action.hide), None)
     return ("moderation/_receipt_panel.html", {
         "decision": decision,
-        "reason": REASON_LABELS.get(Reason(decision.reason)) if decision.reason else None,
-        "hits": [str(RULE_LABELS.get(rule, rule)) for rule in dict.fromkeys(h["rule"] for h in decision.rule_hits)],
+        "hidden_by": hid,
+        "reason": REASON_LABELS.get(Reason(hid.reason)) if hid is not None and hid.reason else None,
+        "hits": [str(RULE_LABELS.get(rule, rule)) for rule in dict.fromkeys(h["rule"] for h in decision.rule_hits
+                                                                                if "rule" in h)],
+        "appeal": appeal,
+        "can_appeal": submission.moderation_status is ModerationStatus.hidden and appeal is None,
     })
 
 
@@ -70,11 +78,12 @@ def show_queue(slug: str):
     if state not in STATES:
         state = "pending"
     items = services.queue(consultation, STATES[state])
+    appeals = services.open_appeals(consultation)
     counts = {key: len(services.queue(consultation, value)) for key, value in STATES.items() if value}
     counts["pending"] = services.waiting_count(consultation)
     return render_template("moderation/queue.html", consultation=consultation, items=items, state=state,
                            states=STATE_LABELS, counts=counts, form=ModerateForm(), reasons=REASON_LABELS,
-                           text_of=services.submission_text)
+                           text_of=services.submission_text, appeals=appeals)
 
 
 @bp.route("/c/<slug>/moderation/<int:submission_id>", methods=["POST"])
@@ -118,3 +127,66 @@ def show_register(slug: str):
     return render_template("moderation/register.html", consultation=consultation,
                            rows=services.register(consultation), actions=ACTION_LABELS,
                            reasons={r.value: label for r, label in REASON_LABELS.items()})
+
+
+@bp.route("/c/<slug>/appeals/<int:appeal_id>", methods=["POST"])
+@login_required
+def decide_appeal(slug: str, appeal_id: int):
+    """Overturn (show again) or uphold (keep hidden) an author's appeal; another moderator only."""
+    from ..errors import NotFound
+    from .models import Appeal
+
+    consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
+    require_role(consultation, Role.moderator)
+    appeal = db.session.get(Appeal, appeal_id)
+    submission = db.session.get(Submission, appeal.submission_id) if appeal else None
+    if submission is None or submission.consultation_id != consultation.id:
+        raise NotFound(_("No such appeal."))
+    decision = request.form.get("decision")
+    if decision not in ("overturn", "uphold"):
+        flash(_("The action was not understood; nothing changed."), "error")
+        return redirect(url_for("moderation.show_queue", slug=slug))
+    try:
+        services.decide_appeal(appeal, current_user, overturn=decision == "overturn",
+                               note=request.form.get("public_note", "")[:500])
+    except services.NotAllowedHere:
+        db.session.rollback()
+        flash(_("Another moderator must decide this appeal, or it was already decided; nothing changed."), "error")
+        return redirect(url_for("moderation.show_queue", slug=slug))
+    db.session.commit()
+    flash(_("%(ref)s: done.", ref=submission.reference), "success")
+    return redirect(url_for("moderation.show_queue", slug=slug))
+
+
+@public_bp.route("/r/<token>/appeal", methods=["POST"])
+def file_appeal(token: str):
+    """The author's one appeal, sent from the private receipt page."""
+    from flask import abort
+    from flask_wtf.csrf import validate_csrf
+    from wtforms import ValidationError
+
+    from ..errors import ValidationFailed
+    from ..submissions.queries import get_by_receipt_token
+
+    submission = get_by_receipt_token(token)
+    if submission is None:
+        abort(404)
+    try:
+        if current_app_csrf_enabled():
+            validate_csrf(request.form.get("csrf_token"))
+        services.file_appeal(submission, request.form.get("appeal", ""))
+    except (ValidationError, services.NotAllowedHere, ValidationFailed):
+        db.session.rollback()
+        flash(_("The appeal was not sent: write why the submission should be shown; a submission can be appealed once."),
+              "error")
+        return redirect(url_for("submissions.show_receipt", token=token))
+    db.session.commit()
+    flash(_("Your appeal was sent. Another moderator will decide it; the answer will show on this page."), "success")
+    return redirect(url_for("submissions.show_receipt", token=token))
+
+
+def current_app_csrf_enabled() -> bool:
+    """Whether CSRF protection is on (off only in the test configuration)."""
+    from flask import current_app
+
+    return current_app.config.get("WTF_CSRF_ENABLED", True)

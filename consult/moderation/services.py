@@ -5,7 +5,7 @@ from ..common.mixins import ModerationStatus
 from ..errors import DomainError
 from ..extensions import db
 from . import rules
-from .models import Action, ModerationAction, Reason, RedactedOriginal
+from .models import Action, Appeal, ModerationAction, Reason, RedactedOriginal
 
 
 class NotAllowedHere(DomainError):
@@ -194,3 +194,80 @@ def waiting_count(consultation) -> int:
 
     return db.session.scalar(db.select(db.func.count()).select_from(Submission).where(
         Submission.consultation_id == consultation.id, Submission.moderation_status == ModerationStatus.pending))
+
+
+MAX_APPEAL_CHARS = 2000
+
+
+def appeal_of(submission) -> Appeal | None:
+    """The author's appeal on ``submission``, if any."""
+    return db.session.scalar(db.select(Appeal).where(Appeal.submission_id == submission.id))
+
+
+def file_appeal(submission, text: str) -> Appeal:
+    """The author appeals once against their submission being hidden (flushed).
+
+    Raises:
+        NotAllowedHere: the submission is not hidden, or was already appealed.
+        ValidationFailed: empty or longer than ``MAX_APPEAL_CHARS``.
+    """
+    from flask_babel import lazy_gettext as _l
+
+    from ..errors import ValidationFailed
+
+    if submission.moderation_status is not ModerationStatus.hidden:
+        raise NotAllowedHere("only a hidden submission can be appealed")
+    if appeal_of(submission) is not None:
+        raise NotAllowedHere("a submission can be appealed once")
+    text = (text or "").strip()
+    if not text or len(text) > MAX_APPEAL_CHARS:
+        raise ValidationFailed({"appeal": [_l("Write why the submission should be shown (at most %(n)d characters).",
+                                               n=MAX_APPEAL_CHARS)]})
+    row = Appeal(submission_id=submission.id, text=text)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def open_appeals(consultation) -> list[tuple[Appeal, object]]:
+    """Undecided appeals of ``consultation``, oldest first: ``(appeal, submission)``."""
+    from ..submissions.models import Submission
+
+    rows = db.session.execute(
+        db.select(Appeal, Submission).join(Submission, Submission.id == Appeal.submission_id)
+        .where(Submission.consultation_id == consultation.id, Appeal.decision.is_(None))
+        .order_by(Appeal.created_at, Appeal.id)).all()
+    return [(a, s) for a, s in rows]
+
+
+def decide_appeal(appeal: Appeal, actor, *, overturn: bool, note: str | None = None) -> ModerationAction:
+    """Decide an appeal (flushed): overturn restores the submission, uphold keeps it hidden;
+    either way an audit row is written and the decision is shown on the author's receipt.
+
+    Raises:
+        NotAllowedHere: already decided, or ``actor`` is the moderator who hid it.
+    """
+    from ..common.types import utcnow
+    from ..submissions.models import Submission
+
+    if appeal.decision is not None:
+        raise NotAllowedHere("this appeal was already decided")
+    submission = db.session.get(Submission, appeal.submission_id)
+    hid = db.session.scalar(db.select(ModerationAction).where(
+        ModerationAction.submission_id == submission.id, ModerationAction.action == Action.hide)
+        .order_by(ModerationAction.id.desc()).limit(1))
+    if hid is not None and hid.actor_id == actor.id:
+        raise NotAllowedHere("another moderator must decide the appeal")
+    note = (note or "").strip() or None
+    if overturn:
+        row = moderate(submission, actor, Action.restore, public_note=note)
+    else:
+        row = ModerationAction(
+            consultation_id=submission.consultation_id, submission_id=submission.id, actor_id=actor.id,
+            action=Action.uphold, before=submission.moderation_status.value, after=submission.moderation_status.value,
+            reason=hid.reason if hid is not None else None, public_note=note)
+        db.session.add(row)
+    appeal.decision = "overturned" if overturn else "upheld"
+    appeal.decided_by_id, appeal.decided_at, appeal.decision_note = actor.id, utcnow(), note
+    db.session.flush()
+    return row

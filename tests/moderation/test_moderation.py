@@ -176,3 +176,47 @@ def test_redaction_keeps_the_original_apart_and_erasure_empties_it(app, make_con
         assert db.session.get(RedactedOriginal, original.id).original is None
         actions = [r.action for r in db.session.scalars(db.select(ModerationAction).order_by(ModerationAction.id))]
         assert actions == [Action.redact, Action.erase]
+
+
+def test_the_author_appeals_once_and_another_moderator_decides(app, make_consultation, make_user, login, client):
+    import re
+
+    slug = make_consultation(moderation="post")
+    sent = client.post(f"/c/{slug}/submit", data=form_data(token="p", body="Kebijakan ini harus dibatalkan saja."))
+    receipt = re.search(r'href="(?:https?://[^/"]+)?(/r/[^"]+)"', sent.get_data(as_text=True)).group(1)
+    with app.app_context():
+        sid = _by_ref(reference_in(sent)).id
+    first = make_user("mod1@example.org", role="moderator", slug=slug)
+    second = make_user("mod2@example.org", role="moderator", slug=slug)
+    login(first)
+    client.post(f"/staff/c/{slug}/moderation/{sid}", data={"action": "hide", "reason": "off_topic"})
+    client.get("/auth/logout")
+
+    page = client.get(receipt).get_data(as_text=True)
+    assert "Ajukan banding" in page or "banding" in page.lower()
+    assert client.post(f"{receipt}/appeal", data={"appeal": ""}).status_code == 302
+    client.post(f"{receipt}/appeal", data={"appeal": "Ini masukan serius tentang kebijakan ASN."})
+    client.post(f"{receipt}/appeal", data={"appeal": "Banding kedua."})
+    from consult.moderation.models import Appeal
+
+    with app.app_context():
+        [appeal] = db.session.scalars(db.select(Appeal)).all()
+        assert appeal.text == "Ini masukan serius tentang kebijakan ASN." and appeal.decision is None
+        appeal_id = appeal.id
+    assert "menunggu moderator lain" in client.get(receipt).get_data(as_text=True)
+
+    login(first)  # the moderator who hid it may not decide
+    assert "Ini masukan serius" in client.get(f"/staff/c/{slug}/moderation").get_data(as_text=True)
+    client.post(f"/staff/c/{slug}/appeals/{appeal_id}", data={"decision": "overturn"})
+    with app.app_context():
+        assert db.session.get(Submission, sid).moderation_status is ModerationStatus.hidden
+    client.get("/auth/logout")
+    login(second)
+    client.post(f"/staff/c/{slug}/appeals/{appeal_id}", data={"decision": "overturn", "public_note": "Relevan."})
+    with app.app_context():
+        assert db.session.get(Submission, sid).moderation_status is ModerationStatus.published
+        assert db.session.get(Appeal, appeal_id).decision == "overturned"
+        actions = [r.action for r in db.session.scalars(db.select(ModerationAction).order_by(ModerationAction.id))]
+        assert actions == [Action.hide, Action.restore]
+    client.get("/auth/logout")
+    assert "Banding Anda diterima" in client.get(receipt).get_data(as_text=True)
