@@ -12,6 +12,7 @@ from ..common.hooks import register_receipt_panel
 from ..common.visibility import public_surface
 from ..common.mixins import ModerationStatus
 from ..consultations import queries as consultation_queries
+from ..errors import NotFound
 from ..extensions import db
 from ..submissions.models import Submission
 from . import services
@@ -37,6 +38,13 @@ STATE_LABELS = {"pending": _l("Waiting for review"), "published": _l("Published"
 
 ACTION_LABELS = {"hold": _l("Held by the automatic rules"), "approve": _l("Approved"), "hide": _l("Hidden"),
                  "restore": _l("Restored"), "redact": _l("Personal data redacted"), "erase": _l("Kept original erased")}
+
+
+def _moderated(slug: str):
+    """The consultation ``slug`` (drafts included), after checking the user moderates it (403)."""
+    consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
+    require_role(consultation, Role.moderator)
+    return consultation
 
 
 @bp.app_template_global("moderation_waiting")
@@ -72,8 +80,7 @@ def _receipt_moderation(submission):
 @login_required
 def show_queue(slug: str):
     """The moderation queue, filtered by state (``?state=pending`` by default)."""
-    consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
-    require_role(consultation, Role.moderator)
+    consultation = _moderated(slug)
     state = request.args.get("state", "pending")
     if state not in STATES:
         state = "pending"
@@ -90,12 +97,9 @@ def show_queue(slug: str):
 @login_required
 def moderate(slug: str, submission_id: int):
     """Apply one action, then go back to the queue (the next item is now first)."""
-    consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
-    require_role(consultation, Role.moderator)
+    consultation = _moderated(slug)
     submission = db.session.get(Submission, submission_id)
     if submission is None or submission.consultation_id != consultation.id:
-        from ..errors import NotFound
-
         raise NotFound(_("No such submission."))
     form = ModerateForm()
     state = request.args.get("state", "pending")
@@ -133,11 +137,9 @@ def show_register(slug: str):
 @login_required
 def decide_appeal(slug: str, appeal_id: int):
     """Overturn (show again) or uphold (keep hidden) an author's appeal; another moderator only."""
-    from ..errors import NotFound
     from .models import Appeal
 
-    consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
-    require_role(consultation, Role.moderator)
+    consultation = _moderated(slug)
     appeal = db.session.get(Appeal, appeal_id)
     submission = db.session.get(Submission, appeal.submission_id) if appeal else None
     if submission is None or submission.consultation_id != consultation.id:

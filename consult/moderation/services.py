@@ -12,6 +12,20 @@ class NotAllowedHere(DomainError):
     """The action does not apply to the submission's current state (e.g. approving a hidden one)."""
 
 
+def _log(submission, actor, action: Action, before: ModerationStatus, *, reason: str | None = None,
+         public_note: str | None = None, rule_hits: list | None = None) -> ModerationAction:
+    """Append one audit row for ``submission``; "after" is its current state (flushed)."""
+    row = ModerationAction(
+        consultation_id=submission.consultation_id, submission_id=submission.id,
+        actor_id=actor.id if actor is not None else None, action=action, before=before.value,
+        after=submission.moderation_status.value, reason=reason,
+        public_note=(public_note or "").strip() or None, rule_hits=rule_hits or [],
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
 def submission_text(submission) -> str:
     """Everything a respondent typed in a submission: free text and answers, one per line."""
     parts = [submission.body or ""] + [a.text or "" for a in submission.answers]
@@ -31,12 +45,8 @@ def screen(submission) -> list[rules.Hit]:
     if hits:
         before = submission.moderation_status
         submission.moderation_status = ModerationStatus.pending
-        db.session.add(ModerationAction(
-            consultation_id=submission.consultation_id, submission_id=submission.id, actor_id=None,
-            action=Action.hold, before=before.value, after=ModerationStatus.pending.value,
-            rule_hits=[{"rule": h.rule, "reason": h.reason, "start": h.start, "end": h.end} for h in hits],
-        ))
-        db.session.flush()
+        _log(submission, None, Action.hold, before,
+             rule_hits=[{"rule": h.rule, "reason": h.reason, "start": h.start, "end": h.end} for h in hits])
     return hits
 
 
@@ -72,14 +82,7 @@ def moderate(submission, actor, action: Action | str, *, reason: Reason | str | 
     if action is Action.hide and reason_value is None:
         raise NotAllowedHere("hiding needs a reason")
     submission.moderation_status = after
-    row = ModerationAction(
-        consultation_id=submission.consultation_id, submission_id=submission.id, actor_id=actor.id,
-        action=action, before=before.value, after=after.value, reason=reason_value,
-        public_note=(public_note or "").strip() or None,
-    )
-    db.session.add(row)
-    db.session.flush()
-    return row
+    return _log(submission, actor, action, before, reason=reason_value, public_note=public_note)
 
 
 def queue(consultation, state: ModerationStatus | None = ModerationStatus.pending):
@@ -155,15 +158,8 @@ def redact_submission(submission, actor, *, public_note: str | None = None) -> M
         raise NotAllowedHere("no personal data found to redact")
     db.session.flush()
     db.session.execute(db.delete(ThemeQuote).where(ThemeQuote.submission_id == submission.id))
-    row = ModerationAction(
-        consultation_id=submission.consultation_id, submission_id=submission.id, actor_id=actor.id,
-        action=Action.redact, before=submission.moderation_status.value, after=submission.moderation_status.value,
-        reason=Reason.personal_data.value, public_note=(public_note or "").strip() or None,
-        rule_hits=hits_log + [{"original_id": k.id} for k in kept],
-    )
-    db.session.add(row)
-    db.session.flush()
-    return row
+    return _log(submission, actor, Action.redact, submission.moderation_status, reason=Reason.personal_data.value,
+                public_note=public_note, rule_hits=hits_log + [{"original_id": k.id} for k in kept])
 
 
 def erase_original(original: RedactedOriginal, actor) -> ModerationAction:
@@ -178,14 +174,8 @@ def erase_original(original: RedactedOriginal, actor) -> ModerationAction:
     submission = db.session.get(Submission, original.submission_id)
     original.original = None
     original.erased_at = utcnow()
-    row = ModerationAction(
-        consultation_id=submission.consultation_id, submission_id=submission.id, actor_id=actor.id,
-        action=Action.erase, before=submission.moderation_status.value, after=submission.moderation_status.value,
-        reason=Reason.personal_data.value, rule_hits=[{"original_id": original.id}],
-    )
-    db.session.add(row)
-    db.session.flush()
-    return row
+    return _log(submission, actor, Action.erase, submission.moderation_status, reason=Reason.personal_data.value,
+                rule_hits=[{"original_id": original.id}])
 
 
 def waiting_count(consultation) -> int:
@@ -262,11 +252,8 @@ def decide_appeal(appeal: Appeal, actor, *, overturn: bool, note: str | None = N
     if overturn:
         row = moderate(submission, actor, Action.restore, public_note=note)
     else:
-        row = ModerationAction(
-            consultation_id=submission.consultation_id, submission_id=submission.id, actor_id=actor.id,
-            action=Action.uphold, before=submission.moderation_status.value, after=submission.moderation_status.value,
-            reason=hid.reason if hid is not None else None, public_note=note)
-        db.session.add(row)
+        row = _log(submission, actor, Action.uphold, submission.moderation_status,
+                   reason=hid.reason if hid is not None else None, public_note=note)
     appeal.decision = "overturned" if overturn else "upheld"
     appeal.decided_by_id, appeal.decided_at, appeal.decision_note = actor.id, utcnow(), note
     db.session.flush()
