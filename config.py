@@ -49,6 +49,10 @@ class Config:
     # backstop per network address (stored hashed): generous, since many share one address
     SUBMISSION_ADDRESS_RATE_LIMIT = "300 per hour"
     LOGIN_RATE_LIMIT = "10 per minute"
+    # flags: per visitor (account or device cookie), and the default number that holds an item
+    FLAG_RATE_LIMIT = "10 per hour"
+    FLAG_ADDRESS_RATE_LIMIT = "200 per hour"
+    FLAG_THRESHOLD = 3
     # failed sign-ins per account, whatever device or address they come from
     LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"
 

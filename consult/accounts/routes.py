@@ -15,6 +15,7 @@ from flask_login import login_required, login_user, logout_user
 
 from ..common.i18n import safe_next
 from ..common.visitors import visitor_key
+from ..common.visibility import not_a_surface
 from ..extensions import db, limiter
 from . import services
 from .forms import LoginForm
@@ -42,6 +43,7 @@ def _failed(response) -> bool:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, key_func=visitor_key, methods=["POST"])
 @limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@not_a_surface("accounts.login", "the sign-in form for staff")
 def login():
     """Staff sign-in; goes on to ``next`` (a local path) or the staff dashboard."""
     form = LoginForm()
@@ -60,6 +62,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 @login_required
+@not_a_surface("accounts.logout", "signs out (POST only)")
 def logout():
     """Sign out (POST, so a link on another site cannot sign anyone out)."""
     logout_user()

@@ -75,6 +75,9 @@ class ThemeView:
     ``distinct_texts`` counts each campaign once; ``stakeholder_emphasis`` maps a stakeholder type
     to how many times more often it raises the theme than everyone else (``None``: no one else
     does); ``summary`` holds the extractive summary's verbatim sentences.
+    ``changed_by_moderation`` is true when a moderator hid or redacted a member after the run:
+    its quotes and summary are already gone here, and the label and key phrases shown are
+    recomputed from what quotable members still support; the next run regroups.
     """
 
     id: int
@@ -89,6 +92,7 @@ class ThemeView:
     campaigns: list[CampaignView] = field(default_factory=list)
     stakeholder_emphasis: dict[str, float | None] = field(default_factory=dict)
     summary: list[QuoteView] = field(default_factory=list)
+    changed_by_moderation: bool = False
 
 
 @dataclass
@@ -131,6 +135,22 @@ def _submissions(ids: set[int]) -> dict[int, Submission]:
     return {s.id: s for s in rows}
 
 
+def _moderated_since(run: AnalysisRun, subs: dict[int, Submission]) -> set[int]:
+    """Ids among ``subs`` that a moderator hid or redacted after ``run`` finished (hidden ones
+    were not analysed, so any hidden member was hidden afterwards)."""
+    from ..common.mixins import ModerationStatus
+    from ..moderation.models import Action, ModerationAction
+
+    out = {sid for sid, sub in subs.items() if sub.moderation_status is ModerationStatus.hidden}
+    if subs and run.finished_at is not None:
+        ids = list(subs)
+        for start in range(0, len(ids), 500):
+            out.update(db.session.scalars(select(ModerationAction.submission_id).where(
+                ModerationAction.submission_id.in_(ids[start:start + 500]),
+                ModerationAction.action == Action.redact, ModerationAction.created_at >= run.finished_at)))
+    return out
+
+
 def _quote_view(q, subs: dict[int, Submission]) -> QuoteView:
     return QuoteView(subs[q.submission_id].reference, q.text, q.source, q.page, q.paragraph, q.start, q.end)
 
@@ -163,6 +183,7 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
         for theme in section.themes:
             ids.update(a.submission_id for a in theme.assignments)
     subs = _submissions(ids)
+    changed = _moderated_since(run, subs)
 
     def counted(sid: int) -> bool:
         sub = subs.get(sid)
@@ -229,6 +250,7 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
                 stakeholder_emphasis=_emphasis(stakeholder_emphasis(
                     Counter(stakeholder(s) for s in distinct(members)), totals)),
                 summary=excerpts(theme.summary, member_set),
+                changed_by_moderation=any(a.submission_id in changed for a in theme.assignments),
             ))
         members_in_section = analysed | {s for s in section.unreadable_ids if counted(s)}
         view.submission_count = len(members_in_section)

@@ -6,6 +6,8 @@ Indonesian unless the visitor asks otherwise.
 """
 from __future__ import annotations
 
+from .visibility import not_a_surface
+
 from urllib.parse import urlsplit
 
 from flask import (
@@ -50,6 +52,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 @bp.route("/language/<code>")
+@not_a_surface("i18n.set_language", "sets the interface language and redirects back")
 def set_language(code: str):
     """Remember the chosen interface language and go back to where the visitor was."""
     if code in current_app.config["LANGUAGES"]:

@@ -15,12 +15,14 @@ hidden                     no           no           no
 open data; ``QUOTABLE`` covers any verbatim text shown publicly (quotes, and text labels draw on).
 
 Every public page registers itself with :func:`public_surface`, so a test can walk all of them
-and check that hidden and pending text never appears.
+and check that hidden and pending text never appears; every other route outside ``/staff/``
+declares with :func:`not_a_surface` why it shows no user content, and the test fails on a route
+that does neither.
 """
 from __future__ import annotations
 
 import enum
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import Select, and_
 
@@ -60,8 +62,14 @@ def passes(item: ModeratedMixin, audience: Audience) -> bool:
     return status == ModerationStatus.published and item.consent_given
 
 
-# endpoint name → function(app) returning example URLs to visit (test data decides the arguments)
+# endpoint name → view function of every public read of user content
 PUBLIC_SURFACES: dict[str, Callable] = {}
+
+# endpoint name → why it is not a public surface (it shows no user content to the public)
+NOT_SURFACES: dict[str, str] = {"static": "files of the repository's static/ folder"}
+
+# URL prefix of staff pages: every route under it requires a signed-in user with a role
+STAFF_PREFIX = "/staff/"
 
 
 def public_surface(endpoint: str):
@@ -73,6 +81,21 @@ def public_surface(endpoint: str):
 
     def decorator(view):
         PUBLIC_SURFACES[endpoint] = view
+        return view
+
+    return decorator
+
+
+def not_a_surface(endpoint: str, why: str):
+    """Declare that the public route ``endpoint`` shows no user content to the public, saying
+    ``why`` (e.g. "the respondent's private receipt, reached only with its secret token").
+
+    Every route outside :data:`STAFF_PREFIX` must be either a :func:`public_surface` or declared
+    here; ``tests/test_visibility.py`` fails on any route that is neither.
+    """
+
+    def decorator(view):
+        NOT_SURFACES[endpoint] = why
         return view
 
     return decorator

@@ -69,6 +69,8 @@ class Consultation(TimestampMixin, db.Model):
         Enum(ModerationMode, name="moderation_mode", native_enum=False, length=8),
         default=ModerationMode.post, nullable=False,
     )
+    # flags from distinct visitors that hold a published submission for review (None: FLAG_THRESHOLD)
+    flag_threshold: Mapped[int | None] = mapped_column()
     # Where the submissions came from when imported (e.g. "Polis: vtaiwan.uberx"); shown as credit.
     source_note: Mapped[str | None] = mapped_column(Text)
 

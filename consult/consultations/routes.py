@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from ..accounts.models import Role
 from ..accounts.permissions import require_role
 from ..common.forms import apply_errors
-from ..common.visibility import public_surface
+from ..common.visibility import not_a_surface, public_surface
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..submissions.queries import public_submission_counts
@@ -47,6 +47,7 @@ def show_consultation(slug: str):
 
 
 @bp.route("/c/<slug>/documents/<int(max=2147483647):document_id>")
+@not_a_surface("consultations.download_document", "a document the consultation's staff published with it (no respondent content)")
 def download_document(slug: str, document_id: int):
     """Download a consultation document under its original file name."""
     consultation = queries.get_by_slug(slug)

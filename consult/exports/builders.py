@@ -53,7 +53,7 @@ def theme_summary(consultation: Consultation, audience: Audience = Audience.ANAL
                                     "distinct_texts", "by_stakeholder_type",
                                     "stakeholder_emphasis", "campaigns": [{"id", "copies"}],
                                     "summary": [QUOTE], "quotes": [QUOTE],
-                                    "submission_refs"}]}]}
+                                    "submission_refs", "changed_by_moderation"}]}]}
 
         QUOTE = {"submission_ref", "text", "source", "page"|"paragraph", "start", "end"}
         CAMPAIGN = {"id", "copies", "representative_ref", "submission_refs", "text",
@@ -68,7 +68,9 @@ def theme_summary(consultation: Consultation, audience: Audience = Audience.ANAL
     ``summary`` holds the theme's extractive summary: verbatim sentences, each citing its
     submission. A campaign's ``text`` is the letter as sent by ``text_ref`` (its representative
     when quotable, else another quotable copy; ``null`` when no copy is quotable) and
-    ``added_text`` what quotable copies added to it.
+    ``added_text`` what quotable copies added to it. ``changed_by_moderation`` is true when a
+    moderator hid or redacted a member after the run (label and phrases recomputed from what
+    remains; quotes gone).
 
     Texts (the general section's title) are in the site's default language, whoever asks.
 
@@ -113,6 +115,7 @@ def _theme_summary(consultation: Consultation, audience: Audience) -> dict:
                         "summary": [_quote(q) for q in theme.summary],
                         "quotes": [_quote(q) for q in theme.quotes],
                         "submission_refs": theme.submission_refs,
+                        "changed_by_moderation": theme.changed_by_moderation,
                     }
                     for theme in section.themes
                 ],

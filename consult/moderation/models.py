@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, event
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..common.types import UTCDateTime, utcnow
@@ -21,6 +21,7 @@ class Action(str, enum.Enum):
     redact = "redact"    # personal data replaced by placeholders; the original kept apart, erasable
     erase = "erase"      # a kept original erased (UU PDP request); the one change to history
     uphold = "uphold"    # an appeal against hiding decided: it stays hidden
+    escalate = "escalate"  # passed to a senior moderator; stays pending with a note
 
 
 class Reason(str, enum.Enum):
@@ -61,12 +62,12 @@ class ModerationAction(db.Model):
 
 
 @event.listens_for(ModerationAction, "before_update")
-def _no_update(mapper, connection, target):  # noqa: ARG001
+def _no_update(mapper, connection, target):
     raise AuditLogImmutable("the moderation audit log is append-only")
 
 
 @event.listens_for(ModerationAction, "before_delete")
-def _no_delete(mapper, connection, target):  # noqa: ARG001
+def _no_delete(mapper, connection, target):
     raise AuditLogImmutable("the moderation audit log is append-only")
 
 
@@ -99,3 +100,35 @@ class Appeal(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+class FlagCategory(str, enum.Enum):
+    """Why a visitor flags a submission."""
+
+    spam = "spam"
+    abusive = "abusive"
+    off_topic = "off_topic"
+    personal_data = "personal_data"
+    other = "other"
+
+
+class Flag(db.Model):
+    """One visitor's flag on one submission (at most one per visitor per submission).
+
+    ``visitor`` is the account or signed device cookie as a keyed HMAC-SHA-256 digest
+    (:func:`consult.common.visitors.visitor_hash`, 32 hex characters), never an IP address;
+    ``address_hash`` is the network address hashed the same way, kept only to spot floods.
+    """
+
+    __tablename__ = "flags"
+    __table_args__ = (UniqueConstraint("submission_id", "visitor", name="uq_flags_submission_visitor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"),
+                                               nullable=False, index=True)
+    visitor: Mapped[str] = mapped_column(String(80), nullable=False)
+    address_hash: Mapped[str | None] = mapped_column(String(40))
+    category: Mapped[FlagCategory] = mapped_column(
+        Enum(FlagCategory, name="flag_category", native_enum=False, length=16), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

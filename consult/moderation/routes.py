@@ -1,7 +1,15 @@
 """Moderator pages: the queue of one consultation and the action on one submission."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -9,14 +17,15 @@ from flask_login import current_user, login_required
 from ..accounts.models import Role
 from ..accounts.permissions import require_role
 from ..common.hooks import register_receipt_panel
-from ..common.visibility import public_surface
 from ..common.mixins import ModerationStatus
+from ..common.visibility import not_a_surface, public_surface
+from ..common.visitors import address_key, visitor_hash, visitor_key
 from ..consultations import queries as consultation_queries
 from ..errors import NotFound
-from ..extensions import db
+from ..extensions import db, limiter
 from ..submissions.models import Submission
 from . import services
-from .forms import REASON_LABELS, ModerateForm
+from .forms import FLAG_LABELS, REASON_LABELS, FlagForm, ModeForm, ModerateForm
 from .models import Action, Reason
 
 bp = Blueprint("moderation", __name__)  # staff pages, under /staff
@@ -28,6 +37,7 @@ RULE_LABELS = {
     "nip": _l("a civil servant number (NIP)"), "npwp": _l("a tax number (NPWP)"),
     "phone": _l("a phone number"), "email": _l("an e-mail address"), "abuse": _l("abusive words"),
     "link_spam": _l("many links"), "flood": _l("many submissions in a short time"),
+    "flags": _l("flags from visitors"),
 }
 
 STATES = {"pending": ModerationStatus.pending, "published": ModerationStatus.published,
@@ -37,7 +47,8 @@ STATE_LABELS = {"pending": _l("Waiting for review"), "published": _l("Published"
 
 
 ACTION_LABELS = {"hold": _l("Held by the automatic rules"), "approve": _l("Approved"), "hide": _l("Hidden"),
-                 "restore": _l("Restored"), "redact": _l("Personal data redacted"), "erase": _l("Kept original erased")}
+                 "restore": _l("Restored"), "redact": _l("Personal data redacted"), "erase": _l("Kept original erased"),
+                 "uphold": _l("Appeal decided: stays hidden"), "escalate": _l("Escalated to a senior moderator")}
 
 
 def _moderated(slug: str):
@@ -76,50 +87,156 @@ def _receipt_moderation(submission):
     })
 
 
-@bp.route("/c/<slug>/moderation")
-@login_required
-def show_queue(slug: str):
-    """The moderation queue, filtered by state (``?state=pending`` by default)."""
-    consultation = _moderated(slug)
-    state = request.args.get("state", "pending")
-    if state not in STATES:
-        state = "pending"
-    items = services.queue(consultation, STATES[state])
-    appeals = services.open_appeals(consultation)
-    counts = {key: len(services.queue(consultation, value)) for key, value in STATES.items() if value}
-    counts["pending"] = services.waiting_count(consultation)
-    return render_template("moderation/queue.html", consultation=consultation, items=items, state=state,
-                           states=STATE_LABELS, counts=counts, form=ModerateForm(), reasons=REASON_LABELS,
-                           text_of=services.submission_text, appeals=appeals)
+def _filters() -> dict:
+    """The queue filters in the query string, cleaned: state, rule, min_flags, min_age, escalated."""
+    args = request.args
+    state = args.get("state", "pending")
+    out = {"state": state if state in STATES else "pending"}
+    if args.get("rule") in RULE_LABELS or args.get("rule") == "flags":
+        out["rule"] = args["rule"]
+    for key in ("min_flags", "min_age"):
+        value = args.get(key, "")
+        if value.isdigit() and int(value) > 0:
+            out[key] = int(value)
+    if args.get("escalated") in ("1", "0"):
+        out["escalated"] = args["escalated"]
+    return out
 
 
-@bp.route("/c/<slug>/moderation/<int:submission_id>", methods=["POST"])
-@login_required
-def moderate(slug: str, submission_id: int):
-    """Apply one action, then go back to the queue (the next item is now first)."""
-    consultation = _moderated(slug)
+def _items(consultation, filters: dict) -> list:
+    return services.queue(consultation, STATES[filters["state"]], rule=filters.get("rule"),
+                          min_flags=filters.get("min_flags", 0), min_age_hours=filters.get("min_age"),
+                          escalated={"1": True, "0": False}.get(filters.get("escalated")))
+
+
+def _submission_of(consultation, submission_id: int) -> Submission:
     submission = db.session.get(Submission, submission_id)
     if submission is None or submission.consultation_id != consultation.id:
         raise NotFound(_("No such submission."))
+    return submission
+
+
+def _tell_author(submission, row) -> None:
+    """E-mail the author (when they gave an address) that a moderator hid, redacted, restored
+    or decided an appeal on their submission; the receipt page says the same."""
+    from flask import current_app
+
+    from ..common.mail import send_mail
+    from ..submissions.services import receipt_token_for
+
+    if not submission.email or row.action not in (Action.hide, Action.redact, Action.restore, Action.uphold):
+        return
+    receipt_url = None
+    if submission.client_token:
+        receipt_url = url_for("submissions.show_receipt", _external=True,
+                              token=receipt_token_for(submission.client_token, current_app.config["SECRET_KEY"]))
+    send_mail(submission.email, _("Your submission %(ref)s", ref=submission.reference),
+              render_template("emails/moderation.txt", submission=submission, row=row, actions=ACTION_LABELS,
+                              reason=REASON_LABELS.get(Reason(row.reason)) if row.reason else None,
+                              receipt_url=receipt_url))
+
+
+@bp.route("/c/<slug>/moderation")
+@login_required
+def show_queue(slug: str):
+    """The moderation queue, filtered by state (pending by default), rule, flags, age and escalation."""
+    consultation = _moderated(slug)
+    filters = _filters()
+    items = _items(consultation, filters)
+    appeals = services.open_appeals(consultation)
+    counts = {key: len(services.queue(consultation, value)) for key, value in STATES.items() if value}
+    return render_template("moderation/queue.html", consultation=consultation, items=items, filters=filters,
+                           state=filters["state"], states=STATE_LABELS, counts=counts, form=ModerateForm(),
+                           reasons=REASON_LABELS, rule_labels=RULE_LABELS, flag_labels=FLAG_LABELS,
+                           text_of=services.submission_text, appeals=appeals,
+                           mode_form=ModeForm(mode=consultation.moderation_mode.value))
+
+
+@bp.route("/c/<slug>/moderation/<int:submission_id>", methods=["GET", "POST"])
+@login_required
+def moderate(slug: str, submission_id: int):
+    """One item: its text, rule hits, flags and history, and the action form. After an action the
+    next item of the same filtered queue opens (or the queue, when none is left)."""
+    consultation = _moderated(slug)
+    submission = _submission_of(consultation, submission_id)
+    filters = _filters()
     form = ModerateForm()
-    state = request.args.get("state", "pending")
-    if not form.validate_on_submit():
-        flash(_("The action was not understood; nothing changed."), "error")
-        return redirect(url_for("moderation.show_queue", slug=slug, state=state))
-    try:
-        if form.action.data == "redact":
-            services.redact_submission(submission, current_user, public_note=form.public_note.data)
-        else:
-            services.moderate(submission, current_user, form.action.data, reason=form.reason.data or None,
-                              public_note=form.public_note.data)
-    except services.NotAllowedHere:
-        db.session.rollback()
-        flash(_("This action does not apply to %(ref)s now (hiding needs a reason; redacting needs personal data to remove); nothing changed.",
-                ref=submission.reference), "error")
-        return redirect(url_for("moderation.show_queue", slug=slug, state=state))
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash(_("The action was not understood; nothing changed."), "error")
+            return redirect(url_for("moderation.moderate", slug=slug, submission_id=submission_id, **filters))
+        try:
+            row = services.apply(submission, current_user, form.action.data, reason=form.reason.data or None,
+                                 public_note=form.public_note.data)
+        except services.NotAllowedHere:
+            db.session.rollback()
+            flash(_("This action does not apply to %(ref)s now (hiding needs a reason; redacting needs personal data to remove); nothing changed.",
+                    ref=submission.reference), "error")
+            return redirect(url_for("moderation.moderate", slug=slug, submission_id=submission_id, **filters))
+        db.session.commit()
+        _tell_author(submission, row)
+        flash(_("%(ref)s: done.", ref=submission.reference), "success")
+        following = _next_after(_items(consultation, filters), submission.id)
+        if following is None:
+            return redirect(url_for("moderation.show_queue", slug=slug, **filters))
+        return redirect(url_for("moderation.moderate", slug=slug, submission_id=following, **filters))
+    item = next((i for i in services.queue(consultation, None) if i.submission.id == submission.id), None)
+    return render_template("moderation/item.html", consultation=consultation, item=item, submission=submission,
+                           form=form, filters=filters, history=services.history(submission),
+                           flags=services.flags_of(submission), actions=ACTION_LABELS, states=STATE_LABELS,
+                           reasons={r.value: label for r, label in REASON_LABELS.items()},
+                           rule_labels=RULE_LABELS, flag_labels={c.value: label for c, label in FLAG_LABELS.items()},
+                           text_of=services.submission_text)
+
+
+def _next_after(items: list, submission_id: int) -> int | None:
+    """The id of the queue item after ``submission_id`` (or the first other one), or ``None``."""
+    ids = [i.submission.id for i in items]
+    if submission_id in ids:
+        later = ids[ids.index(submission_id) + 1:]
+        return later[0] if later else next((i for i in ids if i != submission_id), None)
+    return ids[0] if ids else None
+
+
+@bp.route("/c/<slug>/moderation/bulk", methods=["POST"])
+@login_required
+def moderate_many(slug: str):
+    """Apply one action to the ticked items of the queue; items it does not apply to are left
+    unchanged and named."""
+    consultation = _moderated(slug)
+    filters = _filters()
+    form = ModerateForm()
+    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    if not form.validate_on_submit() or not ids:
+        flash(_("Tick at least one item and choose an action; nothing changed."), "error")
+        return redirect(url_for("moderation.show_queue", slug=slug, **filters))
+    subs = db.session.scalars(db.select(Submission).where(Submission.id.in_(ids),
+                                                          Submission.consultation_id == consultation.id)).all()
+    done, skipped = services.apply_many(subs, current_user, form.action.data, reason=form.reason.data or None,
+                                        public_note=form.public_note.data)
     db.session.commit()
-    flash(_("%(ref)s: done.", ref=submission.reference), "success")
-    return redirect(url_for("moderation.show_queue", slug=slug, state=state))
+    by_id = {s.id: s for s in subs}
+    for row in done:
+        _tell_author(by_id[row.submission_id], row)
+    flash(_("%(n)d done.", n=len(done)), "success")
+    if skipped:
+        flash(_("Not applicable, left unchanged: %(refs)s.", refs=", ".join(s.reference for s in skipped)), "warning")
+    return redirect(url_for("moderation.show_queue", slug=slug, **filters))
+
+
+@bp.route("/c/<slug>/moderation/mode", methods=["POST"])
+@login_required
+def set_mode(slug: str):
+    """Switch the consultation between pre- and post-moderation (applies to what arrives next)."""
+    consultation = _moderated(slug)
+    form = ModeForm()
+    if form.validate_on_submit():
+        services.set_mode(consultation, form.mode.data)
+        db.session.commit()
+        flash(_("Moderation mode saved."), "success")
+    else:
+        flash(_("The action was not understood; nothing changed."), "error")
+    return redirect(url_for("moderation.show_queue", slug=slug))
 
 
 @public_bp.route("/c/<slug>/moderation-register")
@@ -149,18 +266,74 @@ def decide_appeal(slug: str, appeal_id: int):
         flash(_("The action was not understood; nothing changed."), "error")
         return redirect(url_for("moderation.show_queue", slug=slug))
     try:
-        services.decide_appeal(appeal, current_user, overturn=decision == "overturn",
-                               note=request.form.get("public_note", "")[:500])
+        row = services.decide_appeal(appeal, current_user, overturn=decision == "overturn",
+                                     note=request.form.get("public_note", "")[:500])
     except services.NotAllowedHere:
         db.session.rollback()
         flash(_("Another moderator must decide this appeal, or it was already decided; nothing changed."), "error")
         return redirect(url_for("moderation.show_queue", slug=slug))
     db.session.commit()
+    _tell_author(submission, row)
     flash(_("%(ref)s: done.", ref=submission.reference), "success")
     return redirect(url_for("moderation.show_queue", slug=slug))
 
 
+@public_bp.route("/c/<slug>/submissions/<reference>/flag", methods=["POST"])
+@limiter.limit(lambda: current_app.config["FLAG_RATE_LIMIT"], key_func=visitor_key, methods=["POST"])
+@limiter.limit(lambda: current_app.config["FLAG_ADDRESS_RATE_LIMIT"], key_func=address_key, methods=["POST"])
+@not_a_surface("moderation_public.flag_submission", "receives a flag (POST) and redirects")
+def flag_submission(slug: str, reference: str):
+    """A visitor flags a published submission for the moderators (once per visitor; enough flags
+    hold it for review)."""
+    from ..errors import ValidationFailed
+    from ..submissions.queries import public_submission
+
+    consultation = consultation_queries.get_by_slug(slug)
+    submission = public_submission(consultation, reference)
+    if submission is None:
+        raise NotFound(_("No such submission."))
+    back = url_for("submissions.show_public", slug=slug, reference=reference)
+    form = FlagForm()
+    if not form.validate_on_submit():
+        flash(_("The flag was not sent: choose what is wrong."), "error")
+        return redirect(back)
+    threshold = consultation.flag_threshold or current_app.config["FLAG_THRESHOLD"]
+    try:
+        _flag, held = services.flag_submission(submission, visitor=visitor_hash(), category=form.category.data,
+                                               note=form.note.data, address_hash=address_key()[5:],
+                                               threshold=threshold)
+    except services.AlreadyFlagged:
+        db.session.rollback()
+        flash(_("You already flagged this submission. The moderators have it."), "info")
+        return redirect(back)
+    except services.NotAllowedHere:
+        db.session.rollback()
+        flash(_("This submission is already with the moderators."), "info")
+        return redirect(back)
+    except ValidationFailed:
+        db.session.rollback()
+        flash(_("The flag was not sent: for \"something else\", say what is wrong (at most 500 characters)."), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("Thank you. The moderators will look at it.") if not held else
+          _("Thank you. Several visitors flagged this submission, so it is now held until a moderator reviews it."),
+          "success")
+    return redirect(url_for("submissions.show_public", slug=slug, reference=reference) if not held
+                    else url_for("submissions.list_public", slug=slug))
+
+
+@public_bp.errorhandler(429)
+def too_many_flags(error):
+    """Rate limit on flags: say so and go back."""
+    flash(_("You sent many flags in a short time. Please wait a while before sending more."), "error")
+    slug, reference = request.view_args.get("slug"), request.view_args.get("reference")
+    if slug and reference:
+        return redirect(url_for("submissions.show_public", slug=slug, reference=reference))
+    return redirect(url_for("consultations.list_consultations"))
+
+
 @public_bp.route("/r/<token>/appeal", methods=["POST"])
+@not_a_surface("moderation_public.file_appeal", "receives the author's appeal (POST) from the private receipt")
 def file_appeal(token: str):
     """The author's one appeal, sent from the private receipt page."""
     from flask import abort

@@ -257,8 +257,17 @@ def find_link_spam(text: str) -> list[Hit]:
     return []
 
 
-def is_flood(times: list[datetime], now: datetime, *, window: timedelta = timedelta(minutes=10),
-             limit: int = 5) -> bool:
+FLOOD_WINDOW = timedelta(minutes=10)
+FLOOD_LIMIT = 5
+
+
+def flood_hit() -> Hit:
+    """The hit recorded when :func:`is_flood` fires (no span: it is about the sender)."""
+    return _hit("flood")
+
+
+def is_flood(times: list[datetime], now: datetime, *, window: timedelta = FLOOD_WINDOW,
+             limit: int = FLOOD_LIMIT) -> bool:
     """Whether one source has sent more than ``limit`` submissions within ``window`` before ``now``.
 
     Args:

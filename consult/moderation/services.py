@@ -1,11 +1,22 @@
 """Moderation business rules: screening new submissions and moderators' actions."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import timedelta
+
 from ..common.mixins import ModerationStatus
 from ..errors import DomainError
 from ..extensions import db
 from . import rules
-from .models import Action, Appeal, ModerationAction, Reason, RedactedOriginal
+from .models import (
+    Action,
+    Appeal,
+    Flag,
+    FlagCategory,
+    ModerationAction,
+    Reason,
+    RedactedOriginal,
+)
 
 
 class NotAllowedHere(DomainError):
@@ -32,16 +43,31 @@ def submission_text(submission) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def screen(submission) -> list[rules.Hit]:
+def screen(submission, *, now=None) -> list[rules.Hit]:
     """Run the automatic rules on a new submission (flushed).
 
-    When a rule fires the submission is held for review — pending, even in post-moderation — and
-    a ``hold`` action with the hits (rule, reason, span; never the matched text) is logged.
+    Content rules (:func:`consult.moderation.rules.check`) read its text; the flood rule
+    (:func:`consult.moderation.rules.is_flood`) counts the submissions of the same source
+    (``source_hash``, the sending visitor) to this consultation in the last
+    ``rules.FLOOD_WINDOW``. When a rule fires the submission is held for review — pending, even
+    in post-moderation — and a ``hold`` action with the hits (rule, reason, span; never the
+    matched text) is logged.
 
     Returns:
         The hits (empty when nothing fired).
     """
+    from ..common.types import utcnow
+    from ..submissions.models import Submission
+
     hits = rules.check(submission_text(submission))
+    if submission.source_hash:
+        now = now or utcnow()
+        times = db.session.scalars(db.select(Submission.submitted_at).where(
+            Submission.consultation_id == submission.consultation_id, Submission.id != submission.id,
+            Submission.source_hash == submission.source_hash,
+            Submission.submitted_at >= now - rules.FLOOD_WINDOW)).all()
+        if rules.is_flood(times, now):
+            hits.append(rules.flood_hit())
     if hits:
         before = submission.moderation_status
         submission.moderation_status = ModerationStatus.pending
@@ -85,24 +111,89 @@ def moderate(submission, actor, action: Action | str, *, reason: Reason | str | 
     return _log(submission, actor, action, before, reason=reason_value, public_note=public_note)
 
 
-def queue(consultation, state: ModerationStatus | None = ModerationStatus.pending):
-    """Submissions of ``consultation`` in ``state`` (all states when ``None``), oldest first,
-    each with its latest rule hits: a list of ``(submission, hits)``."""
+@dataclass
+class QueueItem:
+    """One row of the moderation queue.
+
+    ``hits``: the automatic rules' hits of the latest hold (``{"rule", "reason", "start", "end"}``);
+    ``rules``: their rule names; ``flags``: flags since the last approve/restore, with
+    ``flag_categories`` (category → count); ``escalated``: the latest action is an escalation;
+    ``age_hours``: hours since the submission arrived.
+    """
+
+    submission: object
+    hits: list = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    flags: int = 0
+    flag_categories: dict[str, int] = field(default_factory=dict)
+    escalated: bool = False
+    escalation_note: str | None = None
+    age_hours: float = 0.0
+
+
+def queue(consultation, state: ModerationStatus | None = ModerationStatus.pending, *, rule: str | None = None,
+          min_flags: int = 0, min_age_hours: float | None = None, escalated: bool | None = None,
+          now=None) -> list[QueueItem]:
+    """The moderation queue of ``consultation``, oldest first.
+
+    Args:
+        state: only submissions in this state (all states when ``None``).
+        rule: only items whose latest hold hit this rule (``nik``, ``phone``, ``abuse``,
+            ``link_spam``, ``flood``, ``flags`` …).
+        min_flags: only items with at least this many flags since their last review.
+        min_age_hours: only items that arrived at least this many hours ago.
+        escalated: ``True`` only escalated items, ``False`` only the others, ``None`` both.
+
+    Returns:
+        A list of :class:`QueueItem`.
+    """
+    from ..common.types import utcnow
     from ..submissions.models import Submission
 
+    now = now or utcnow()
     query = db.select(Submission).where(Submission.consultation_id == consultation.id)
     if state is not None:
         query = query.where(Submission.moderation_status == state)
+    if min_age_hours:
+        query = query.where(Submission.submitted_at <= now - timedelta(hours=float(min_age_hours)))
     subs = db.session.scalars(query.order_by(Submission.submitted_at, Submission.id)).all()
-    holds = {}
-    if subs:
-        rows = db.session.scalars(
-            db.select(ModerationAction).where(ModerationAction.submission_id.in_([s.id for s in subs]),
-                                              ModerationAction.action == Action.hold)
-            .order_by(ModerationAction.id)).all()
-        for row in rows:
-            holds[row.submission_id] = row.rule_hits
-    return [(s, holds.get(s.id, [])) for s in subs]
+    items = {s.id: QueueItem(submission=s, age_hours=(now - s.submitted_at).total_seconds() / 3600) for s in subs}
+    if not items:
+        return []
+    reviewed: dict = {}  # submission id → time of its latest approve or restore
+    for row in _actions_of(list(items)):
+        item = items[row.submission_id]
+        if row.action is Action.hold:
+            item.hits = row.rule_hits
+            item.rules = list(dict.fromkeys(h["rule"] for h in row.rule_hits if "rule" in h))
+        elif row.action in (Action.approve, Action.restore):
+            reviewed[row.submission_id] = row.created_at
+            item.hits, item.rules = [], []
+        item.escalated = row.action is Action.escalate
+        item.escalation_note = row.public_note if item.escalated else None
+    for flag in db.session.scalars(db.select(Flag).where(Flag.submission_id.in_(list(items)))):
+        since = reviewed.get(flag.submission_id)
+        if since is None or flag.created_at >= since:
+            item = items[flag.submission_id]
+            item.flags += 1
+            item.flag_categories[flag.category.value] = item.flag_categories.get(flag.category.value, 0) + 1
+    out = list(items.values())
+    if rule:
+        out = [i for i in out if rule in i.rules]
+    if min_flags:
+        out = [i for i in out if i.flags >= min_flags]
+    if escalated is not None:
+        out = [i for i in out if i.escalated is escalated]
+    return out
+
+
+def _actions_of(submission_ids: list[int]) -> list[ModerationAction]:
+    """Audit rows of these submissions in the order they were written."""
+    rows: list[ModerationAction] = []
+    for start in range(0, len(submission_ids), 500):
+        chunk = submission_ids[start:start + 500]
+        rows += db.session.scalars(db.select(ModerationAction).where(ModerationAction.submission_id.in_(chunk))).all()
+    return sorted(rows, key=lambda r: r.id)
 
 
 def history(submission) -> list[ModerationAction]:
@@ -112,9 +203,20 @@ def history(submission) -> list[ModerationAction]:
 
 
 def latest_decision(submission) -> ModerationAction | None:
-    """The latest action on ``submission`` (a hold, or a moderator's), or ``None``."""
-    return db.session.scalar(db.select(ModerationAction).where(ModerationAction.submission_id == submission.id)
+    """The latest action on ``submission`` that decides its state (a hold, or a moderator's;
+    escalations are internal and skipped), or ``None``."""
+    return db.session.scalar(db.select(ModerationAction).where(ModerationAction.submission_id == submission.id,
+                                                               ModerationAction.action != Action.escalate)
                              .order_by(ModerationAction.id.desc()).limit(1))
+
+
+def hidden_notice(submission) -> tuple[str | None, str | None]:
+    """For a hidden submission, the ``(reason code, public note)`` of the hide that the public
+    sees in its place ("hidden by a moderator: reason"); ``(None, None)`` when none is logged."""
+    row = db.session.scalar(db.select(ModerationAction).where(
+        ModerationAction.submission_id == submission.id, ModerationAction.action == Action.hide)
+        .order_by(ModerationAction.id.desc()).limit(1))
+    return (row.reason, row.public_note) if row is not None else (None, None)
 
 
 def register(consultation) -> list[tuple[str, str, str | None, int]]:
@@ -258,3 +360,140 @@ def decide_appeal(appeal: Appeal, actor, *, overturn: bool, note: str | None = N
     appeal.decided_by_id, appeal.decided_at, appeal.decision_note = actor.id, utcnow(), note
     db.session.flush()
     return row
+
+
+class AlreadyFlagged(NotAllowedHere):
+    """This visitor already flagged this submission."""
+
+
+MAX_FLAG_NOTE_CHARS = 500
+
+
+def flags_since_review(submission) -> int:
+    """Flags on ``submission`` since a moderator last approved or restored it."""
+    reviewed = db.session.scalar(
+        db.select(ModerationAction.created_at).where(
+            ModerationAction.submission_id == submission.id,
+            ModerationAction.action.in_([Action.approve, Action.restore]))
+        .order_by(ModerationAction.id.desc()).limit(1))
+    query = db.select(db.func.count()).select_from(Flag).where(Flag.submission_id == submission.id)
+    if reviewed is not None:
+        query = query.where(Flag.created_at >= reviewed)
+    return db.session.scalar(query) or 0
+
+
+def flag_submission(submission, *, visitor: str, category: FlagCategory | str, note: str | None = None,
+                    address_hash: str | None = None, threshold: int = 3) -> tuple[Flag, bool]:
+    """Record one visitor's flag on a published submission (flushed).
+
+    When the flags since the last review reach ``threshold`` the submission is held (pending) for
+    review and a ``hold`` row with rule ``flags`` is logged, whatever the consultation's mode.
+
+    Args:
+        visitor: ``user:<id>`` or ``device:<hash>`` (see :class:`~consult.moderation.models.Flag`).
+        threshold: number of flags (≥ 1) that holds the item.
+
+    Returns:
+        ``(flag, held)``: ``held`` is true when this flag put the submission on hold.
+
+    Raises:
+        NotAllowedHere: the submission is not published (only what the public sees can be flagged).
+        AlreadyFlagged: this visitor flagged it before.
+        ValidationFailed: note longer than ``MAX_FLAG_NOTE_CHARS``, or ``other`` without a note.
+        ValueError: an unknown category.
+    """
+    from flask_babel import lazy_gettext as _l
+
+    from ..errors import ValidationFailed
+
+    category = FlagCategory(category)
+    if submission.moderation_status is not ModerationStatus.published:
+        raise NotAllowedHere("only a published submission can be flagged")
+    note = (note or "").strip() or None
+    if note and len(note) > MAX_FLAG_NOTE_CHARS:
+        raise ValidationFailed({"note": [_l("At most %(n)d characters.", n=MAX_FLAG_NOTE_CHARS)]})
+    if category is FlagCategory.other and not note:
+        raise ValidationFailed({"note": [_l("Say what is wrong.")]})
+    exists = db.session.scalar(db.select(Flag.id).where(Flag.submission_id == submission.id, Flag.visitor == visitor))
+    if exists is not None:
+        raise AlreadyFlagged("this visitor already flagged this submission")
+    flag = Flag(submission_id=submission.id, visitor=visitor, category=category, note=note,
+                address_hash=address_hash)
+    db.session.add(flag)
+    db.session.flush()
+    count = flags_since_review(submission)
+    held = count >= max(1, int(threshold))
+    if held:
+        submission.moderation_status = ModerationStatus.pending
+        _log(submission, None, Action.hold, ModerationStatus.published,
+             rule_hits=[{"rule": "flags", "reason": f"{count} flags", "count": count}])
+    return flag, held
+
+
+def flags_of(submission) -> list[Flag]:
+    """All flags on ``submission``, oldest first (for moderators: category and note, no visitor)."""
+    return db.session.scalars(db.select(Flag).where(Flag.submission_id == submission.id)
+                              .order_by(Flag.id)).all()
+
+
+def escalate(submission, actor, *, note: str | None = None) -> ModerationAction:
+    """Pass a waiting submission to a senior moderator (flushed): it stays pending, marked
+    escalated in the queue with ``note``, until someone approves, hides or redacts it.
+
+    Raises:
+        NotAllowedHere: the submission is not pending.
+    """
+    if submission.moderation_status is not ModerationStatus.pending:
+        raise NotAllowedHere("only a waiting submission can be escalated")
+    return _log(submission, actor, Action.escalate, submission.moderation_status, public_note=note)
+
+
+def apply(submission, actor, action: str, *, reason: str | None = None, public_note: str | None = None):
+    """One moderator's action by name: ``approve``, ``hide``, ``restore``, ``redact`` or
+    ``escalate`` (see :func:`moderate`, :func:`redact_submission`, :func:`escalate`); flushed.
+
+    Raises:
+        NotAllowedHere: the action does not apply to the submission now.
+        ValueError: an unknown action.
+    """
+    if action == "redact":
+        return redact_submission(submission, actor, public_note=public_note)
+    if action == "escalate":
+        return escalate(submission, actor, note=public_note)
+    return moderate(submission, actor, action, reason=reason or None, public_note=public_note)
+
+
+def apply_many(submissions, actor, action: str, *, reason: str | None = None,
+               public_note: str | None = None) -> tuple[list, list]:
+    """Apply one action to many submissions, each in its own savepoint.
+
+    Returns:
+        ``(done, skipped)``: the audit rows written, and the submissions the action did not
+        apply to (left unchanged).
+
+    Raises:
+        ValueError: an unknown action.
+    """
+    done, skipped = [], []
+    for submission in submissions:
+        savepoint = db.session.begin_nested()
+        try:
+            done.append(apply(submission, actor, action, reason=reason, public_note=public_note))
+        except NotAllowedHere:
+            savepoint.rollback()
+            skipped.append(submission)
+        else:
+            savepoint.commit()
+    return done, skipped
+
+
+def set_mode(consultation, mode) -> None:
+    """Switch ``consultation`` between pre-moderation (``pre``: nothing public until approved) and
+    post-moderation (``post``: public at once, reviewable). Applies to content arriving from now on.
+
+    Raises:
+        ValueError: an unknown mode.
+    """
+    from ..consultations.models import ModerationMode
+
+    consultation.moderation_mode = ModerationMode(mode)

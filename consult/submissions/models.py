@@ -82,6 +82,8 @@ class Submission(ModeratedMixin, TimestampMixin, db.Model):
     )
     # The id in the source system (e.g. a Polis comment id) for imported submissions.
     external_id: Mapped[str | None] = mapped_column(String(64))
+    # who sent it, as a keyed hash of the visitor (account or device cookie): spots floods, names no one
+    source_hash: Mapped[str | None] = mapped_column(String(40), index=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     consultation = relationship("Consultation")

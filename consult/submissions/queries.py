@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
-from ..common.visibility import Audience, visible
+from ..common.mixins import ModerationStatus
+from ..common.visibility import Audience, visibility_clause, visible
 from ..consultations.models import Consultation, QuestionKind
 from ..extensions import db
 from .models import Answer, Submission
@@ -63,3 +64,26 @@ def choice_counts(consultation: Consultation, audience: Audience) -> dict[int, C
     for qid, choice, n in db.session.execute(stmt):
         out[qid][choice] = n
     return out
+
+
+def public_listing(consultation: Consultation, *, page: int = 1, per_page: int = 20):
+    """One page of the consultation's public list of submissions, newest first.
+
+    Holds the quotable submissions (published, author agreed to publish) and the hidden ones,
+    which the page shows only as "hidden by a moderator: reason" without text. Pending and
+    unpublished-by-choice submissions are not listed (the latter are counted on the consultation
+    page). Returns a Flask-SQLAlchemy ``Pagination`` (``.items``, ``.pages``, ``.has_next`` …).
+    """
+    stmt = select(Submission).where(
+        Submission.consultation_id == consultation.id,
+        or_(visibility_clause(Submission, Audience.QUOTABLE), Submission.moderation_status == ModerationStatus.hidden),
+    ).order_by(Submission.submitted_at.desc(), Submission.id.desc())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def public_submission(consultation: Consultation, reference: str) -> Submission | None:
+    """The submission ``reference`` of ``consultation`` as the public may reach it: published or
+    hidden (shown as a placeholder); ``None`` when unknown or still waiting for review."""
+    return db.session.scalar(select(Submission).where(
+        Submission.consultation_id == consultation.id, Submission.reference == reference,
+        Submission.moderation_status != ModerationStatus.pending))

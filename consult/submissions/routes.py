@@ -21,7 +21,9 @@ from ..common.files import StoredFile
 from ..common.forms import apply_errors
 from ..common.hooks import receipt_panels
 from ..common.mail import send_mail
-from ..common.visitors import address_key, device_id, visitor_key
+from ..common.mixins import ModerationStatus
+from ..common.visibility import Audience, not_a_surface, public_surface
+from ..common.visitors import address_key, device_id, visitor_hash, visitor_key
 from ..consultations import queries as consultation_queries
 from ..errors import ValidationFailed
 from ..extensions import csrf, db, limiter
@@ -88,6 +90,7 @@ def _confirmation(consultation, submission, token: str):
 @limiter.limit(_submission_limit, key_func=visitor_key, methods=["POST"], deduct_when=_accepted)
 @limiter.limit(lambda: current_app.config["SUBMISSION_ADDRESS_RATE_LIMIT"], key_func=address_key,
                methods=["POST"], deduct_when=_accepted)
+@not_a_surface("submissions.new_submission", "the empty submission form; what a respondent typed is only shown back to them")
 def new_submission(slug: str):
     """Show and accept the submission form of an open consultation."""
     consultation = consultation_queries.get_by_slug(slug)
@@ -126,6 +129,7 @@ def new_submission(slug: str):
             name=form.name.data, anonymous=form.anonymous.data, on_behalf=form.on_behalf.data,
             organisation=form.organisation.data, email=form.email.data, region=form.region.data,
             consent_publish=form.consent_publish.data, client_token=form.client_token.data,
+            source_hash=visitor_hash(),
         )
         try:
             submission, token, created = services.create_submission(
@@ -180,7 +184,55 @@ def too_many_submissions(error):
     return render_template("submissions/form.html", consultation=consultation, form=form), 429
 
 
+def _reason_labels() -> dict:
+    from ..moderation.forms import REASON_LABELS
+
+    return {r.value: label for r, label in REASON_LABELS.items()}
+
+
+def _public_entry(submission) -> dict:
+    """What the public may see of one submission: text only when quotable, a moderator's reason
+    and note in place of a hidden one."""
+    from ..common.visibility import Audience, passes
+    from ..moderation.services import hidden_notice
+
+    entry = {"submission": submission, "quotable": passes(submission, Audience.QUOTABLE),
+             "hidden": submission.moderation_status is ModerationStatus.hidden, "reason": None, "note": None}
+    if entry["hidden"]:
+        entry["reason"], entry["note"] = hidden_notice(submission)
+    return entry
+
+
+@bp.route("/c/<slug>/submissions")
+@public_surface("submissions.list_public")
+def list_public(slug: str):
+    """The public list of submissions: the text of those whose authors agreed to publish it,
+    newest first, 20 a page; hidden ones as "hidden by a moderator: reason"."""
+    consultation = consultation_queries.get_by_slug(slug)
+    page = request.args.get("page", "1")
+    listing = queries.public_listing(consultation, page=int(page) if page.isdigit() and int(page) > 0 else 1)
+    return render_template("submissions/public_list.html", consultation=consultation, listing=listing,
+                           entries=[_public_entry(s) for s in listing.items],
+                           count=queries.count_for(consultation, Audience.PUBLIC), reasons=_reason_labels())
+
+
+@bp.route("/c/<slug>/submissions/<reference>")
+@public_surface("submissions.show_public")
+def show_public(slug: str, reference: str):
+    """One submission as the public sees it, with the form to flag it to the moderators."""
+    from ..moderation.forms import FlagForm
+
+    consultation = consultation_queries.get_by_slug(slug)
+    submission = queries.public_submission(consultation, reference)
+    if submission is None:
+        abort(404)
+    device_id()  # flags are one per visitor: make sure this device has its cookie before it flags
+    return render_template("submissions/public_show.html", consultation=consultation,
+                           entry=_public_entry(submission), flag_form=FlagForm(), reasons=_reason_labels())
+
+
 @bp.route("/r/<token>")
+@not_a_surface("submissions.show_receipt", "the respondent's private receipt, reached only with its secret token")
 def show_receipt(token: str):
     """The respondent's private receipt: status, their text, how it was considered."""
     submission = queries.get_by_receipt_token(token)
@@ -197,6 +249,7 @@ def show_receipt(token: str):
 
 
 @bp.route("/r/<token>/attachment")
+@not_a_surface("submissions.download_attachment", "the respondent's own attachment, reached only with the receipt token")
 def download_attachment(token: str):
     """The respondent's own attachment, from their receipt page."""
     submission = queries.get_by_receipt_token(token)

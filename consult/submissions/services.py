@@ -56,6 +56,7 @@ class SubmissionInput:
     region: str | None = None
     consent_publish: bool = False
     client_token: str | None = None
+    source_hash: str | None = None  # keyed hash of the sending visitor (flood rule), never shown
 
 
 def hash_token(token: str) -> str:
@@ -328,6 +329,8 @@ def create_submission(
     )
     from ..moderation.services import screen
 
-    screen(submission)  # personal data, abuse, link spam: held for a moderator even in post-moderation
+    submission.source_hash = data.source_hash
+    # personal data, abuse, link spam, floods: held for a moderator even in post-moderation
+    screen(submission, now=now)
     return submission, token, True
 

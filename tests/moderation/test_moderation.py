@@ -126,7 +126,7 @@ def test_the_author_sees_why_on_the_receipt_and_the_public_register_counts_only(
     held_html, hidden_html = held.get_data(as_text=True), hidden.get_data(as_text=True)
     import re
 
-    receipt = lambda html: re.search(r'href="(?:https?://[^/"]+)?(/r/[^"]+)"', html).group(1)  # noqa: E731
+    receipt = lambda html: re.search(r'href="(?:https?://[^/"]+)?(/r/[^"]+)"', html).group(1)
     page = client.get(receipt(held_html)).get_data(as_text=True)
     assert "menunggu moderator" in page and "nomor telepon" in page
     with app.app_context():

@@ -3,8 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from consult.moderation.rules import (check, find_abuse, find_link_spam, find_personal_data, is_flood, redact,
-                                      valid_nik, valid_nip)
+from consult.moderation.rules import (
+    check,
+    find_abuse,
+    find_link_spam,
+    find_personal_data,
+    is_flood,
+    redact,
+    valid_nik,
+    valid_nip,
+)
 
 # made-up numbers with a valid structure: Lampung Utara (18 03), Kotabumi (01)
 NIK_MAN = "1803011203850002"       # born 12-03-1985
