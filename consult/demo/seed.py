@@ -33,7 +33,10 @@ DATA = Path(__file__).with_name("data") / "kotabumi_asn.json"
 POLIS_CONVERSATION = "american-assembly.bowling-green"
 POLIS_SLUG = "bowling-green-polis"
 DEMO_PASSWORD = "demo-password-2026"
-DEMO_USERS = (("admin@example.org", "Admin Demo", True), ("drafter@example.org", "Perancang Demo", False))
+# (e-mail, name, site admin, role on every demo consultation)
+DEMO_USERS = (("admin@example.org", "Admin Demo", True, None),
+              ("drafter@example.org", "Perancang Demo", False, Role.drafter),
+              ("moderator@example.org", "Moderator Demo", False, Role.moderator))
 
 
 @dataclass
@@ -137,14 +140,14 @@ def seed_demo(*, secret: str, reference_prefix: str, upload_dir: str, max_bytes:
     elif shared_data_dir and polis_dir.is_dir():
         new.append(import_polis(polis_dir, slug=POLIS_SLUG, secret=secret,
                                 reference_prefix=reference_prefix).consultation)
-    for email, name, is_admin in DEMO_USERS:
+    for email, name, is_admin, role in DEMO_USERS:
         user = get_by_email(email)
         if user is None:
             user = create_user(email, DEMO_PASSWORD, name=name, is_admin=is_admin)
             report.users.append(email)
-        if not is_admin:
+        if role is not None:
             for consultation in db.session.scalars(select(Consultation)):
-                grant_role(user, consultation, Role.drafter)
+                grant_role(user, consultation, role)
     for consultation in new:
         report.consultations.append(consultation.slug)
         if analyse:

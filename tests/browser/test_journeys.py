@@ -76,3 +76,55 @@ def test_drafter_runs_the_analysis_and_downloads_the_summary(live_app, page):
     with page.expect_download() as info:
         page.get_by_role("link", name="JSON").click()
     assert info.value.suggested_filename == "asn-themes.json"
+
+
+def test_moderator_runs_pre_moderation_and_a_visitor_flags(live_app, page, browser):
+    from consult.accounts.models import Role
+    from consult.accounts.services import create_user, grant_role
+    from consult.consultations.queries import get_by_slug
+
+    app, base = live_app
+    setup_consultation(app)
+    with app.app_context():
+        grant_role(create_user("moderator@example.org", "correct-horse-1"), get_by_slug("asn"), Role.moderator)
+        get_by_slug("asn").flag_threshold = 1
+        db.session.commit()
+    page.goto(base + "/auth/login")
+    page.get_by_label("Email").fill("moderator@example.org")
+    page.get_by_label(re.compile("Kata sandi|Password")).fill("correct-horse-1")
+    page.locator("main button[type=submit]").click()
+    page.get_by_role("link", name=re.compile("Moderasi")).first.click()
+    page.get_by_label("Mode moderasi").select_option("pre")
+    page.get_by_role("button", name="Simpan").click()
+    assert "Mode moderasi disimpan" in page.locator("body").inner_text()
+
+    # a respondent in another browser context sends a submission: it waits for review
+    respondent = browser.new_page()
+    respondent.goto(base + "/c/asn/submit")
+    respondent.get_by_label("Warga").check()
+    respondent.get_by_label("Nama", exact=True).fill("Siti Aminah")
+    respondent.get_by_label("Bagaimana penempatan ASN?").fill("Penempatan sesuai kompetensi dan domisili.")
+    respondent.get_by_label(re.compile("dapat dipublikasikan")).check()
+    respondent.locator("button[type=submit]").last.click()
+    reference = re.search(r"KTB-\d{4}-\d{6}", respondent.locator("main").inner_text()).group(0)
+    respondent.goto(base + "/c/asn/submissions")
+    assert reference not in respondent.locator("main").inner_text()
+
+    # the moderator reviews it from the queue and approves it; the queue is then empty
+    page.goto(base + "/staff/c/asn/moderation")
+    page.locator(f"article:has-text('{reference}')").get_by_role("link", name="Tinjau").click()
+    page.get_by_label("Tindakan").select_option("approve")
+    page.get_by_role("button", name="Terapkan dan buka berikutnya").click()
+    assert "Tidak ada apa pun di sini" in page.locator("main").inner_text() or "Nothing here" in page.content()
+
+    # now public; a visitor flags it and, at a threshold of one, it is held again
+    respondent.goto(base + "/c/asn/submissions")
+    respondent.get_by_role("link", name=reference).click()
+    assert "Penempatan sesuai kompetensi dan domisili." in respondent.locator("main").inner_text()
+    respondent.get_by_text("Laporkan kiriman ini ke moderator").click()
+    respondent.get_by_label("Apa masalahnya?").select_option("off_topic")
+    respondent.get_by_role("button", name="Kirim laporan").click()
+    assert "ditahan" in respondent.locator("body").inner_text()
+    page.goto(base + "/staff/c/asn/moderation?rule=flags")
+    assert reference in page.locator("main").inner_text()
+    respondent.close()
