@@ -55,6 +55,9 @@ class Config:
     FLAG_THRESHOLD = 3
     # failed sign-ins per account, whatever device or address they come from
     LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"
+    REGISTER_RATE_LIMIT = "10 per hour"  # refused forms do not count
+    RESET_RATE_LIMIT = "10 per hour"
+    RESET_ACCOUNT_RATE_LIMIT = "3 per hour"  # reset links sent to one address
 
     # Flask-Mail. MAIL_SUPPRESS_SEND prints each message to the log instead of sending it.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

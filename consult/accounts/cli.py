@@ -43,3 +43,18 @@ def create_user(email, role, slugs, name, password):
     db.session.commit()
     where = f" on {', '.join(slugs)}" if slugs and role != "admin" else ""
     click.echo(f"{'Created' if created else 'Updated'} {user.email}: {role}{where}")
+
+
+@click.command("apply-retention")
+@domain_errors
+def apply_retention():
+    """Anonymise respondents' personal data where a consultation's retention period has passed
+    (run daily, e.g. from cron or the worker's scheduler)."""
+    from .privacy import apply_retention as run
+
+    done = run()
+    db.session.commit()
+    if not done:
+        click.echo("Nothing to anonymise.")
+    for slug, n in done.items():
+        click.echo(f"{slug}: anonymised the personal data of {n} submissions")

@@ -74,7 +74,9 @@ class ThemeView:
     ``submission_count`` is the voices (member submissions, campaign copies included);
     ``distinct_texts`` counts each campaign once; ``stakeholder_emphasis`` maps a stakeholder type
     to how many times more often it raises the theme than everyone else (``None``: no one else
-    does); ``summary`` holds the extractive summary's verbatim sentences.
+    does); ``summary`` holds the extractive summary's verbatim sentences. ``organisations`` lists
+    the organisations its voices spoke for, each once, with whether an admin verified the
+    representative (counted apart from individuals in every summary).
     ``changed_by_moderation`` is true when a moderator hid or redacted a member after the run:
     its quotes and summary are already gone here, and the label and key phrases shown are
     recomputed from what quotable members still support; the next run regroups.
@@ -93,6 +95,7 @@ class ThemeView:
     stakeholder_emphasis: dict[str, float | None] = field(default_factory=dict)
     summary: list[QuoteView] = field(default_factory=list)
     changed_by_moderation: bool = False
+    organisations: list[tuple[str, bool]] = field(default_factory=list)  # (name, verified), verified first
 
 
 @dataclass
@@ -133,6 +136,30 @@ def _submissions(ids: set[int]) -> dict[int, Submission]:
         return {}
     rows = db.session.scalars(select(Submission).where(Submission.id.in_(ids)))
     return {s.id: s for s in rows}
+
+
+def _verified_representatives(subs: dict[int, Submission]) -> set[int]:
+    """Ids among ``subs`` sent by a representative whose claim an admin verified."""
+    from ..accounts.models import ClaimStatus, RepresentativeClaim
+
+    claim_ids = {s.representative_claim_id for s in subs.values() if s.representative_claim_id}
+    if not claim_ids:
+        return set()
+    ok = set(db.session.scalars(select(RepresentativeClaim.id).where(
+        RepresentativeClaim.id.in_(claim_ids), RepresentativeClaim.status == ClaimStatus.verified)))
+    return {sid for sid, s in subs.items() if s.representative_claim_id in ok}
+
+
+def _organisations(members: list[int], subs: dict[int, Submission], verified: set[int]) -> list[tuple[str, bool]]:
+    """Distinct organisation names among ``members``; verified when any of its voices is."""
+    names: dict[str, tuple[str, bool]] = {}
+    for sid in members:
+        name = subs[sid].organisation_name
+        if name:
+            key = " ".join(name.split()).casefold()
+            shown, ok = names.get(key, (name, False))
+            names[key] = (shown, ok or sid in verified)
+    return sorted(names.values(), key=lambda item: (not item[1], item[0].casefold()))
 
 
 def _moderated_since(run: AnalysisRun, subs: dict[int, Submission]) -> set[int]:
@@ -184,6 +211,7 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
             ids.update(a.submission_id for a in theme.assignments)
     subs = _submissions(ids)
     changed = _moderated_since(run, subs)
+    verified = _verified_representatives(subs)
 
     def counted(sid: int) -> bool:
         sub = subs.get(sid)
@@ -251,6 +279,7 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
                     Counter(stakeholder(s) for s in distinct(members)), totals)),
                 summary=excerpts(theme.summary, member_set),
                 changed_by_moderation=any(a.submission_id in changed for a in theme.assignments),
+                organisations=_organisations(members, subs, verified),
             ))
         members_in_section = analysed | {s for s in section.unreadable_ids if counted(s)}
         view.submission_count = len(members_in_section)

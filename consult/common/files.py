@@ -24,7 +24,13 @@ log = logging.getLogger(__name__)
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "jpg": "image/jpeg",
+    "png": "image/png",
 }
+# file-name endings accepted for each kind (the content decides the kind; the name must agree)
+EXTENSIONS = {"pdf": {"pdf"}, "docx": {"docx"}, "jpg": {"jpg", "jpeg"}, "png": {"png"}}
+DOCUMENT_KINDS = ("pdf", "docx")
+KIND_NAMES = {"pdf": "PDF", "docx": "Word (DOCX)", "jpg": "JPEG", "png": "PNG"}
 # A DOCX is a zip; refuse archives that would inflate beyond this (zip bombs).
 MAX_DOCX_UNCOMPRESSED = 60 * 1024 * 1024
 
@@ -52,11 +58,15 @@ def _safe_filename(name: str) -> str:
 
 
 def sniff_kind(path: Path) -> str | None:
-    """Return ``"pdf"`` or ``"docx"`` from the file's content, or ``None`` if neither."""
+    """Return ``"pdf"``, ``"docx"``, ``"jpg"`` or ``"png"`` from the file's content, or ``None``."""
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head.startswith(b"%PDF-"):
         return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -69,17 +79,21 @@ def sniff_kind(path: Path) -> str | None:
     return None
 
 
-def store_upload(stream: BinaryIO, filename: str, upload_dir: str | Path, max_bytes: int) -> StoredFile:
+def store_upload(stream: BinaryIO, filename: str, upload_dir: str | Path, max_bytes: int,
+                 kinds: tuple[str, ...] = DOCUMENT_KINDS) -> StoredFile:
     """Copy ``stream`` into ``upload_dir`` under a random name after checking it.
 
     Args:
         stream: a readable binary stream (e.g. ``FileStorage.stream``).
-        filename: the name the user gave; only kept for display and download.
+        filename: the name the user gave; kept for display and download. When it has an
+            extension, it must agree with the content (a PDF named ``.docx`` is refused).
         upload_dir: folder to store in (created if missing).
         max_bytes: largest accepted size in bytes.
+        kinds: accepted kinds, recognised by content (:data:`CONTENT_TYPES` keys).
 
     Raises:
-        FileRejected: empty, larger than ``max_bytes``, or not a PDF/DOCX by content.
+        FileRejected: empty, larger than ``max_bytes``, not one of ``kinds`` by content, or a
+        name whose extension contradicts the content.
     """
     folder = Path(upload_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -98,8 +112,15 @@ def store_upload(stream: BinaryIO, filename: str, upload_dir: str | Path, max_by
         if size == 0:
             raise FileRejected(_l("The file is empty."))
         kind = sniff_kind(target)
-        if kind is None:
-            raise FileRejected(_l("Only PDF and Word (DOCX) files are accepted."))
+        if kind not in kinds:
+            if kinds == DOCUMENT_KINDS:
+                raise FileRejected(_l("Only PDF and Word (DOCX) files are accepted."))
+            raise FileRejected(_l("Only these files are accepted: %(kinds)s.",
+                                  kinds=", ".join(KIND_NAMES[k] for k in kinds)))
+        extension = Path(filename or "").suffix.lower().lstrip(".")
+        if extension and extension not in EXTENSIONS[kind]:
+            raise FileRejected(_l("The file name ends in .%(ext)s but the file is a %(kind)s: rename it or choose "
+                                  "the right file.", ext=extension[:10], kind=KIND_NAMES[kind]))
     except BaseException:
         target.unlink(missing_ok=True)
         raise

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .visibility import not_a_surface
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import (
     Blueprint,
@@ -42,12 +42,23 @@ def select_locale() -> str:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """``target`` if it is a local path on this site, else ``fallback`` (no open redirects)."""
-    if not target:
+    """``target`` if it is a local path on this site, else ``fallback`` (no open redirects).
+
+    Refused: anything with a scheme or host, protocol-relative ``//host``, any backslash
+    (browsers read ``/\\host`` and ``\\/host`` as ``//host``), control characters or whitespace
+    (an encoded tab inside ``/%09/host`` is dropped by browsers), checked both as given and
+    percent-decoded; longer than 2,000 characters.
+    """
+    if not target or len(target) > 2000:
         return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return fallback
+    for candidate in (target, unquote(target), unquote(unquote(target))):
+        if not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate:
+            return fallback
+        if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in candidate):
+            return fallback
+        parts = urlsplit(candidate)
+        if parts.scheme or parts.netloc:
+            return fallback
     return target
 
 

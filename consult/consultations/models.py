@@ -36,6 +36,21 @@ class ModerationMode(str, enum.Enum):
     post = "post"
 
 
+class Participation(str, enum.Enum):
+    """Who may send a submission: anyone (anonymously if they wish) or only signed-in accounts."""
+
+    anonymous_allowed = "anonymous_allowed"
+    registered_only = "registered_only"
+
+
+class DeletionRule(str, enum.Enum):
+    """What happens to a respondent's submissions when they delete their account (published
+    with the consultation): kept without any personal data, or removed."""
+
+    anonymise = "anonymise"
+    remove = "remove"
+
+
 class QuestionKind(str, enum.Enum):
     """Open text, one choice among options, or a five-point Likert scale."""
 
@@ -69,6 +84,14 @@ class Consultation(TimestampMixin, db.Model):
         Enum(ModerationMode, name="moderation_mode", native_enum=False, length=8),
         default=ModerationMode.post, nullable=False,
     )
+    participation: Mapped[Participation] = mapped_column(
+        Enum(Participation, name="participation", native_enum=False, length=20),
+        default=Participation.anonymous_allowed, nullable=False)
+    deletion_rule: Mapped[DeletionRule] = mapped_column(
+        Enum(DeletionRule, name="deletion_rule", native_enum=False, length=12),
+        default=DeletionRule.anonymise, nullable=False)
+    # days after closing when respondents' personal data is anonymised (None: kept until deleted)
+    retention_days: Mapped[int | None] = mapped_column()
     # flags from distinct visitors that hold a published submission for review (None: FLAG_THRESHOLD)
     flag_threshold: Mapped[int | None] = mapped_column()
     # Where the submissions came from when imported (e.g. "Polis: vtaiwan.uberx"); shown as credit.

@@ -53,7 +53,8 @@ def theme_summary(consultation: Consultation, audience: Audience = Audience.ANAL
                                     "distinct_texts", "by_stakeholder_type",
                                     "stakeholder_emphasis", "campaigns": [{"id", "copies"}],
                                     "summary": [QUOTE], "quotes": [QUOTE],
-                                    "submission_refs", "changed_by_moderation"}]}]}
+                                    "submission_refs", "organisations": [{"name", "verified"}],
+                                    "changed_by_moderation"}]}]}
 
         QUOTE = {"submission_ref", "text", "source", "page"|"paragraph", "start", "end"}
         CAMPAIGN = {"id", "copies", "representative_ref", "submission_refs", "text",
@@ -70,7 +71,8 @@ def theme_summary(consultation: Consultation, audience: Audience = Audience.ANAL
     when quotable, else another quotable copy; ``null`` when no copy is quotable) and
     ``added_text`` what quotable copies added to it. ``changed_by_moderation`` is true when a
     moderator hid or redacted a member after the run (label and phrases recomputed from what
-    remains; quotes gone).
+    remains; quotes gone). ``organisations`` names the bodies its voices spoke for, once each,
+    ``verified`` when an admin verified the representative.
 
     Texts (the general section's title) are in the site's default language, whoever asks.
 
@@ -115,6 +117,7 @@ def _theme_summary(consultation: Consultation, audience: Audience) -> dict:
                         "summary": [_quote(q) for q in theme.summary],
                         "quotes": [_quote(q) for q in theme.quotes],
                         "submission_refs": theme.submission_refs,
+                        "organisations": [{"name": n, "verified": v} for n, v in theme.organisations],
                         "changed_by_moderation": theme.changed_by_moderation,
                     }
                     for theme in section.themes

@@ -11,6 +11,7 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -36,6 +37,8 @@ class SubmissionFormBase(BaseForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     anonymous = BooleanField(_l("Send anonymously (your name is not recorded)"))
     on_behalf = BooleanField(_l("I am responding on behalf of an organisation"))
+    # for a signed-in representative: "" (myself) or the id of a claim (choices set by the view)
+    claim = SelectField(_l("Responding for"), validate_choice=False, default="")
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=300)])
     email = EmailField(
         _l("E-mail (optional, for your receipt; never published)"),

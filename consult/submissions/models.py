@@ -84,6 +84,13 @@ class Submission(ModeratedMixin, TimestampMixin, db.Model):
     external_id: Mapped[str | None] = mapped_column(String(64))
     # who sent it, as a keyed hash of the visitor (account or device cookie): spots floods, names no one
     source_hash: Mapped[str | None] = mapped_column(String(40), index=True)
+    # the respondent's account, when they were signed in (cleared when the account is deleted)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # sent on behalf of an organisation the respondent claims to represent (verified or not)
+    representative_claim_id: Mapped[int | None] = mapped_column(
+        ForeignKey("representative_claims.id", ondelete="SET NULL"), index=True)
+    # when the personal data (name, e-mail, kecamatan, account link) was erased
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     consultation = relationship("Consultation")

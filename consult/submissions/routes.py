@@ -13,7 +13,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
@@ -96,8 +98,14 @@ def new_submission(slug: str):
     consultation = consultation_queries.get_by_slug(slug)
     device_id()  # the visitor's device cookie, used for rate limits
     form = submission_form_class(consultation)()
+    claims = _claim_choices(form)
+    signed_in_only = consultation.participation.value == "registered_only"
+    if signed_in_only and not current_user.is_authenticated and request.method == "GET":
+        return render_template("submissions/sign_in_needed.html", consultation=consultation)
     if request.method == "GET":
         form.client_token.data = _issue_form_token()
+        if current_user.is_authenticated:
+            form.name.data, form.email.data = current_user.name, current_user.email
         return render_template("submissions/form.html", consultation=consultation, form=form)
 
     if not _issued_here(form.client_token.data):
@@ -122,14 +130,19 @@ def new_submission(slug: str):
         flash(_("For your security the form had expired. Your text is kept below: check it and press "
                 "Send again."), "warning")
     if form_ok and not errors and not csrf_expired:
+        claim = claims.get(form.claim.data or "")
         data = services.SubmissionInput(
             stakeholder_type=form.stakeholder_type.data,
             body=form.body.data or "",
             answers={q.key: field.data for q, field in form.question_fields()},
-            name=form.name.data, anonymous=form.anonymous.data, on_behalf=form.on_behalf.data,
-            organisation=form.organisation.data, email=form.email.data, region=form.region.data,
+            name=form.name.data, anonymous=form.anonymous.data, on_behalf=form.on_behalf.data or claim is not None,
+            organisation=claim.organisation.name if claim is not None else form.organisation.data,
+            email=form.email.data, region=form.region.data,
             consent_publish=form.consent_publish.data, client_token=form.client_token.data,
             source_hash=visitor_hash(),
+            user_id=current_user.id if current_user.is_authenticated else None,
+            representative_claim_id=claim.id if claim is not None else None,
+            consent_wording=str(form.consent_publish.label.text), consent_language=str(get_locale()),
         )
         try:
             submission, token, created = services.create_submission(
@@ -146,6 +159,10 @@ def new_submission(slug: str):
                 raise
             return _confirmation(consultation, submission, services.receipt_token_for(
                 submission.client_token, current_app.config["SECRET_KEY"]))
+        except services.SignInRequired as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+            return render_template("submissions/form.html", consultation=consultation, form=form), 403
         except services.ConsultationNotOpen as exc:
             db.session.rollback()
             flash(str(exc.message), "error")
@@ -184,10 +201,36 @@ def too_many_submissions(error):
     return render_template("submissions/form.html", consultation=consultation, form=form), 429
 
 
+def _claim_choices(form) -> dict:
+    """Fill the "responding for" choices of a signed-in representative; claim id (str) → claim."""
+    from wtforms import SelectChoice
+
+    from ..accounts.organisations import usable_claims
+
+    if not current_user.is_authenticated:
+        form.claim.choices = [SelectChoice("", "")]
+        return {}
+    claims = {str(c.id): c for c in usable_claims(current_user)}
+    form.claim.choices = [SelectChoice("", _("Myself"))] + [
+        SelectChoice(key, c.organisation.name + ("" if c.status.value == "verified" else " " + _("(not verified yet)")))
+        for key, c in claims.items()]
+    return claims
+
+
 def _reason_labels() -> dict:
     from ..moderation.forms import REASON_LABELS
 
     return {r.value: label for r, label in REASON_LABELS.items()}
+
+
+def _verified(submission) -> bool:
+    """Sent by a representative whose claim to speak for the organisation an admin verified."""
+    from ..accounts.models import ClaimStatus, RepresentativeClaim
+
+    if not submission.representative_claim_id:
+        return False
+    claim = db.session.get(RepresentativeClaim, submission.representative_claim_id)
+    return claim is not None and claim.status is ClaimStatus.verified
 
 
 def _public_entry(submission) -> dict:
@@ -197,7 +240,8 @@ def _public_entry(submission) -> dict:
     from ..moderation.services import hidden_notice
 
     entry = {"submission": submission, "quotable": passes(submission, Audience.QUOTABLE),
-             "hidden": submission.moderation_status is ModerationStatus.hidden, "reason": None, "note": None}
+             "hidden": submission.moderation_status is ModerationStatus.hidden, "reason": None, "note": None,
+             "verified": _verified(submission)}
     if entry["hidden"]:
         entry["reason"], entry["note"] = hidden_notice(submission)
     return entry

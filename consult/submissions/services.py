@@ -22,7 +22,7 @@ from ..common.dates import format_wib
 from ..common.files import FileRejected, StoredFile, extract_segments, store_upload
 from ..common.mixins import ModerationStatus
 from ..common.types import utcnow
-from ..consultations.models import Consultation, ModerationMode, QuestionKind, State
+from ..consultations.models import Consultation, ModerationMode, Participation, QuestionKind, State
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..text.language import detect_language
@@ -35,6 +35,10 @@ ORGANISATION_TYPES = {StakeholderType.professional_body, StakeholderType.governm
 
 class ConsultationNotOpen(DomainError):
     """The consultation does not accept submissions now (scheduled, closed or a draft)."""
+
+
+class SignInRequired(DomainError):
+    """The consultation accepts submissions from signed-in accounts only."""
 
 
 @dataclass
@@ -57,6 +61,10 @@ class SubmissionInput:
     consent_publish: bool = False
     client_token: str | None = None
     source_hash: str | None = None  # keyed hash of the sending visitor (flood rule), never shown
+    user_id: int | None = None  # the signed-in respondent's account
+    representative_claim_id: int | None = None  # speaking for an organisation the account claims
+    consent_wording: str | None = None  # the consent text shown, recorded with the answer (UU PDP)
+    consent_language: str | None = None
 
 
 def hash_token(token: str) -> str:
@@ -237,6 +245,8 @@ def record_submission(
         body=body,
         language=language,
         consent_publish=bool(data.consent_publish),
+        user_id=data.user_id,
+        representative_claim_id=data.representative_claim_id,
         source=source,
         external_id=external_id,
         submitted_at=submitted_at or utcnow(),
@@ -311,10 +321,14 @@ def create_submission(
         ``(submission, receipt_token, created)``; ``created`` is false for a resent form.
 
     Raises:
+        SignInRequired: the consultation takes signed-in accounts only and ``data.user_id`` is empty.
         ConsultationNotOpen: scheduled, closed or draft (checked first).
         ValidationFailed: see :func:`validate_input`.
     """
     now = now or utcnow()
+    if consultation.participation is Participation.registered_only and data.user_id is None:
+        raise SignInRequired(_l("Sign in to respond to this consultation: it accepts submissions from "
+                                "signed-in accounts only."))
     existing, key = claim_key(consultation, data)
     if existing is not None:
         return existing, receipt_token_for(existing.client_token, secret), False
@@ -330,6 +344,11 @@ def create_submission(
     from ..moderation.services import screen
 
     submission.source_hash = data.source_hash
+    if data.consent_wording:
+        from ..accounts.services import record_consent
+
+        record_consent(purpose="publish", granted=bool(data.consent_publish), wording=data.consent_wording,
+                       language=data.consent_language or "id", submission=submission)
     # personal data, abuse, link spam, floods: held for a moderator even in post-moderation
     screen(submission, now=now)
     return submission, token, True
