@@ -126,7 +126,7 @@ def register_extensions(app) -> None:
         return db.session.get(User, int(user_id))
 
     # Import every model so the metadata is complete (migrations, relationships by name).
-    from . import models  # noqa: F401
+    from . import models
 
 
 def _sqlite_pragmas(app) -> None:

@@ -107,7 +107,7 @@ def _run(job_id: int) -> None:
         row = db.session.get(Job, job_id)
         row.state, row.percent, row.finished_at = JobState.done, 100, utcnow()
         db.session.commit()
-    except Exception:  # noqa: BLE001 — record any failure on the row
+    except Exception:
         db.session.rollback()
         current_app.logger.exception("job %s (%s) failed", job_id, func.__name__)
         row = db.session.get(Job, job_id)

@@ -6,15 +6,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
+from wtforms import SelectChoice
 
 from ..consultations.models import Consultation, DeletionRule, Participation
 from ..consultations.queries import get_by_slug
 from ..errors import ValidationFailed
 from ..extensions import db
-from wtforms import SelectChoice  # noqa: I001
-
 from . import organisations, services
-from .forms import ORGANISATION_KIND_LABELS, ClaimDecisionForm, PrivacySettingsForm, RoleForm
+from .forms import (
+    ORGANISATION_KIND_LABELS,
+    ClaimDecisionForm,
+    PrivacySettingsForm,
+    RoleForm,
+)
 from .models import RepresentativeClaim, Role, User
 
 bp = Blueprint("admin", __name__)
@@ -46,7 +50,7 @@ def _role_form() -> RoleForm:
     return form
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<int(max=2147483647):user_id>", methods=["GET", "POST"])
 def user(user_id: int):
     """One account: its roles per consultation (grant, revoke), site admin, and its role log."""
     account = db.session.get(User, user_id)
@@ -87,7 +91,7 @@ def claims():
                            form=ClaimDecisionForm(), kinds=ORGANISATION_KIND_LABELS)
 
 
-@bp.route("/organisations/<int:claim_id>", methods=["POST"])
+@bp.route("/organisations/<int(max=2147483647):claim_id>", methods=["POST"])
 def decide_claim(claim_id: int):
     """Verify or refuse (with a reason) one request."""
     row = db.session.get(RepresentativeClaim, claim_id)

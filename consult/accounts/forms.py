@@ -15,7 +15,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from ..common.forms import BaseForm
 from .models import OrganisationKind
@@ -36,8 +44,8 @@ ORGANISATION_KIND_LABELS = {
 }
 
 
-def _email_field(label=_l("E-mail")):
-    return EmailField(label, validators=[DataRequired(), Length(max=254),
+def _email_field():
+    return EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254),
                                          Email(check_deliverability=False,
                                                message=_l("This e-mail address is not valid."))])
 

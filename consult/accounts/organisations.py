@@ -11,7 +11,13 @@ from sqlalchemy import select
 from ..common.types import utcnow
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
-from .models import ClaimStatus, Organisation, OrganisationKind, RepresentativeClaim, User
+from .models import (
+    ClaimStatus,
+    Organisation,
+    OrganisationKind,
+    RepresentativeClaim,
+    User,
+)
 
 MAX_NAME = 300
 

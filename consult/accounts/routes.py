@@ -275,7 +275,7 @@ def claim_organisation():
     return render_template("accounts/claim.html", form=form)
 
 
-@bp.route("/account/claims/<int:claim_id>/evidence")
+@bp.route("/account/claims/<int(max=2147483647):claim_id>/evidence")
 @login_required
 @not_a_surface("accounts.claim_evidence", "evidence of a claim, for its claimant and admins only")
 def claim_evidence(claim_id: int):

@@ -221,6 +221,11 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
         sub = subs.get(sid)
         return sub is not None and passes(sub, Audience.QUOTABLE)
 
+    def supports(sid: int) -> bool:
+        """May back a key phrase or added campaign text: quotable, and not redacted since the
+        run (what the run copied from its old text may hold the personal data removed)."""
+        return quotable(sid) and sid not in changed
+
     def excerpts(rows, members: set[int]) -> list[QuoteView]:
         """The quotes or summary sentences of ``members`` that may be quoted now."""
         return [_quote_view(q, subs) for q in rows if q.submission_id in members and quotable(q.submission_id)]
@@ -237,7 +242,7 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
             unassigned_refs=[subs[s].reference for s in section.unassigned_ids if counted(s)],
             unreadable_refs=[subs[s].reference for s in section.unreadable_ids if counted(s)],
         )
-        campaigns = _campaign_views(section, subs, counted, quotable)
+        campaigns = _campaign_views(section, subs, counted, quotable, supports)
         campaign_of = {sid: c["id"] for c in section.campaigns or [] for sid in c["member_ids"]}
         theme_members: list[tuple[Theme, list[int]]] = []
         for theme in section.themes:
@@ -265,7 +270,7 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
             stakeholders = Counter(stakeholder(s) for s in members)
             member_set = set(members)
             phrases = [p for p in theme.key_phrases
-                       if any(quotable(s) and s in member_set for s in theme.key_phrase_sources.get(p, []))]
+                       if any(supports(s) and s in member_set for s in theme.key_phrase_sources.get(p, []))]
             in_campaigns = {campaign_of[s] for s in members if s in campaign_of}
             view.themes.append(ThemeView(
                 id=theme.id, engine_id=theme.engine_id,
@@ -290,8 +295,10 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
     return RunView(run=run, submission_count=len(all_counted), sections=sections)
 
 
-def _campaign_views(section: AnalysisSection, subs: dict[int, Submission], counted, quotable) -> list[CampaignView]:
-    """The section's campaigns through the gate (copies counted, texts quotable)."""
+def _campaign_views(section: AnalysisSection, subs: dict[int, Submission], counted, quotable,
+                    supports) -> list[CampaignView]:
+    """The section's campaigns through the gate (copies counted, texts quotable; text a copy
+    added is shown only while its submission ``supports`` it: not redacted since the run)."""
     out = []
     question_id = section.question_id
     for campaign in section.campaigns or []:
@@ -301,7 +308,7 @@ def _campaign_views(section: AnalysisSection, subs: dict[int, Submission], count
         added = []
         for entry in campaign.get("added_text", []):
             sid = entry["submission_id"]
-            if quotable(sid):
+            if supports(sid):
                 added.extend(_span_view(subs[sid].reference, span) for span in entry["spans"])
         out.append(CampaignView(
             id=campaign["id"], copies=len(members), submission_refs=[subs[s].reference for s in members],

@@ -6,8 +6,6 @@ Indonesian unless the visitor asks otherwise.
 """
 from __future__ import annotations
 
-from .visibility import not_a_surface
-
 from urllib.parse import unquote, urlsplit
 
 from flask import (
@@ -19,6 +17,8 @@ from flask import (
     session,
     url_for,
 )
+
+from .visibility import not_a_surface
 
 bp = Blueprint("i18n", __name__)
 

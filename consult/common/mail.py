@@ -31,5 +31,5 @@ def send_mail(to: str, subject: str, body: str) -> None:
     """
     try:
         mail.send(Message(subject=subject, recipients=[to], body=body))
-    except Exception:  # noqa: BLE001 — the caller's work is already durable
+    except Exception:
         current_app.logger.exception("could not send mail to %s", to)

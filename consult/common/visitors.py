@@ -67,6 +67,18 @@ def visitor_hash() -> str:
     return _keyed(visitor_key())
 
 
+def device_hash() -> str:
+    """This browser's device id (made if missing) as a keyed digest, signed in or not."""
+    return _keyed(f"device:{device_id()}")
+
+
+def account_hash() -> str | None:
+    """The signed-in account as a keyed digest, or ``None``."""
+    if current_user and current_user.is_authenticated:
+        return _keyed(f"user:{current_user.id}")
+    return None
+
+
 def address_key() -> str:
     """Rate-limit key for a backstop per network address, kept only as a salted hash.
 

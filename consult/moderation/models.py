@@ -115,8 +115,9 @@ class FlagCategory(str, enum.Enum):
 class Flag(db.Model):
     """One visitor's flag on one submission (at most one per visitor per submission).
 
-    ``visitor`` is the account or signed device cookie as a keyed HMAC-SHA-256 digest
-    (:func:`consult.common.visitors.visitor_hash`, 32 hex characters), never an IP address;
+    ``visitor`` is the signed device cookie and ``account`` the signed-in account (if any), each as
+    a keyed HMAC-SHA-256 digest (:mod:`consult.common.visitors`, 32 hex characters), never an IP
+    address; a visitor who flags, signs in and flags again is recognised by either;
     ``address_hash`` is the network address hashed the same way, kept only to spot floods.
     """
 
@@ -127,6 +128,7 @@ class Flag(db.Model):
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"),
                                                nullable=False, index=True)
     visitor: Mapped[str] = mapped_column(String(80), nullable=False)
+    account: Mapped[str | None] = mapped_column(String(40), index=True)
     address_hash: Mapped[str | None] = mapped_column(String(40))
     category: Mapped[FlagCategory] = mapped_column(
         Enum(FlagCategory, name="flag_category", native_enum=False, length=16), nullable=False)

@@ -19,7 +19,7 @@ from ..accounts.permissions import require_role
 from ..common.hooks import register_receipt_panel
 from ..common.mixins import ModerationStatus
 from ..common.visibility import not_a_surface, public_surface
-from ..common.visitors import address_key, visitor_hash, visitor_key
+from ..common.visitors import account_hash, address_key, device_hash, visitor_key
 from ..consultations import queries as consultation_queries
 from ..errors import NotFound
 from ..extensions import db, limiter
@@ -81,7 +81,8 @@ def _receipt_moderation(submission):
         "hidden_by": hid,
         "reason": REASON_LABELS.get(Reason(hid.reason)) if hid is not None and hid.reason else None,
         "hits": [str(RULE_LABELS.get(rule, rule)) for rule in dict.fromkeys(h["rule"] for h in decision.rule_hits
-                                                                                if "rule" in h)],
+                                                                                if "rule" in h and h["rule"] != "flags")],
+        "flagged": any(h.get("rule") == "flags" for h in decision.rule_hits),
         "appeal": appeal,
         "can_appeal": submission.moderation_status is ModerationStatus.hidden and appeal is None,
     })
@@ -94,10 +95,10 @@ def _filters() -> dict:
     out = {"state": state if state in STATES else "pending"}
     if args.get("rule") in RULE_LABELS or args.get("rule") == "flags":
         out["rule"] = args["rule"]
-    for key in ("min_flags", "min_age"):
+    for key, cap in (("min_flags", 10_000), ("min_age", 24 * 365 * 10)):
         value = args.get(key, "")
-        if value.isdigit() and int(value) > 0:
-            out[key] = int(value)
+        if value.isascii() and value.isdigit() and len(value) <= 9 and 0 < int(value):
+            out[key] = min(int(value), cap)
     if args.get("escalated") in ("1", "0"):
         out["escalated"] = args["escalated"]
     return out
@@ -130,10 +131,14 @@ def _tell_author(submission, row) -> None:
     if submission.client_token:
         receipt_url = url_for("submissions.show_receipt", _external=True,
                               token=receipt_token_for(submission.client_token, current_app.config["SECRET_KEY"]))
-    send_mail(submission.email, _("Your submission %(ref)s", ref=submission.reference),
-              render_template("emails/moderation.txt", submission=submission, row=row, actions=ACTION_LABELS,
-                              reason=REASON_LABELS.get(Reason(row.reason)) if row.reason else None,
-                              receipt_url=receipt_url))
+    from flask_babel import force_locale
+
+    # the author's language, as far as we know it: English if they wrote in English, else Indonesian
+    with force_locale("en" if submission.language == "en" else current_app.config["BABEL_DEFAULT_LOCALE"]):
+        send_mail(submission.email, _("Your submission %(ref)s", ref=submission.reference),
+                  render_template("emails/moderation.txt", submission=submission, row=row, actions=ACTION_LABELS,
+                                  reason=REASON_LABELS.get(Reason(row.reason)) if row.reason else None,
+                                  receipt_url=receipt_url))
 
 
 @bp.route("/c/<slug>/moderation")
@@ -152,7 +157,7 @@ def show_queue(slug: str):
                            mode_form=ModeForm(mode=consultation.moderation_mode.value))
 
 
-@bp.route("/c/<slug>/moderation/<int:submission_id>", methods=["GET", "POST"])
+@bp.route("/c/<slug>/moderation/<int(max=2147483647):submission_id>", methods=["GET", "POST"])
 @login_required
 def moderate(slug: str, submission_id: int):
     """One item: its text, rule hits, flags and history, and the action form. After an action the
@@ -162,6 +167,7 @@ def moderate(slug: str, submission_id: int):
     filters = _filters()
     form = ModerateForm()
     if request.method == "POST":
+        before = [i.submission.id for i in _items(consultation, filters)]
         if not form.validate_on_submit():
             flash(_("The action was not understood; nothing changed."), "error")
             return redirect(url_for("moderation.moderate", slug=slug, submission_id=submission_id, **filters))
@@ -176,7 +182,7 @@ def moderate(slug: str, submission_id: int):
         db.session.commit()
         _tell_author(submission, row)
         flash(_("%(ref)s: done.", ref=submission.reference), "success")
-        following = _next_after(_items(consultation, filters), submission.id)
+        following = _next_after(before, [i.submission.id for i in _items(consultation, filters)], submission.id)
         if following is None:
             return redirect(url_for("moderation.show_queue", slug=slug, **filters))
         return redirect(url_for("moderation.moderate", slug=slug, submission_id=following, **filters))
@@ -189,13 +195,15 @@ def moderate(slug: str, submission_id: int):
                            text_of=services.submission_text)
 
 
-def _next_after(items: list, submission_id: int) -> int | None:
-    """The id of the queue item after ``submission_id`` (or the first other one), or ``None``."""
-    ids = [i.submission.id for i in items]
-    if submission_id in ids:
-        later = ids[ids.index(submission_id) + 1:]
-        return later[0] if later else next((i for i in ids if i != submission_id), None)
-    return ids[0] if ids else None
+def _next_after(before: list[int], after: list[int], submission_id: int) -> int | None:
+    """The item to open after acting on ``submission_id``: the first one that followed it in the
+    queue as it was (``before``) and is still there (``after``); else the first other item."""
+    still = set(after)
+    if submission_id in before:
+        for candidate in before[before.index(submission_id) + 1:]:
+            if candidate in still:
+                return candidate
+    return next((i for i in after if i != submission_id), None)
 
 
 @bp.route("/c/<slug>/moderation/bulk", methods=["POST"])
@@ -206,9 +214,16 @@ def moderate_many(slug: str):
     consultation = _moderated(slug)
     filters = _filters()
     form = ModerateForm()
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
-    if not form.validate_on_submit() or not ids:
+    ids = [int(v) for v in request.form.getlist("ids") if v.isascii() and v.isdigit() and len(v) <= 10]
+    if not ids:
         flash(_("Tick at least one item and choose an action; nothing changed."), "error")
+        return redirect(url_for("moderation.show_queue", slug=slug, **filters))
+    if not form.validate_on_submit():
+        flash(_("Nothing changed: %(problem)s", problem=" ".join(
+            str(m) for messages in form.errors.values() for m in messages)), "error")
+        return redirect(url_for("moderation.show_queue", slug=slug, **filters))
+    if form.action.data == "hide" and not form.reason.data:
+        flash(_("Hiding needs a reason; nothing changed."), "error")
         return redirect(url_for("moderation.show_queue", slug=slug, **filters))
     subs = db.session.scalars(db.select(Submission).where(Submission.id.in_(ids),
                                                           Submission.consultation_id == consultation.id)).all()
@@ -250,7 +265,7 @@ def show_register(slug: str):
                            reasons={r.value: label for r, label in REASON_LABELS.items()})
 
 
-@bp.route("/c/<slug>/appeals/<int:appeal_id>", methods=["POST"])
+@bp.route("/c/<slug>/appeals/<int(max=2147483647):appeal_id>", methods=["POST"])
 @login_required
 def decide_appeal(slug: str, appeal_id: int):
     """Overturn (show again) or uphold (keep hidden) an author's appeal; another moderator only."""
@@ -289,9 +304,12 @@ def flag_submission(slug: str, reference: str):
     from ..submissions.queries import public_submission
 
     consultation = consultation_queries.get_by_slug(slug)
+    from ..common.visibility import Audience, passes
+
     submission = public_submission(consultation, reference)
-    if submission is None:
-        raise NotFound(_("No such submission."))
+    if submission is None or submission.moderation_status is ModerationStatus.published and \
+            not passes(submission, Audience.QUOTABLE):
+        raise NotFound(_("No such submission."))  # only what the public can read can be flagged
     back = url_for("submissions.show_public", slug=slug, reference=reference)
     form = FlagForm()
     if not form.validate_on_submit():
@@ -299,9 +317,9 @@ def flag_submission(slug: str, reference: str):
         return redirect(back)
     threshold = consultation.flag_threshold or current_app.config["FLAG_THRESHOLD"]
     try:
-        _flag, held = services.flag_submission(submission, visitor=visitor_hash(), category=form.category.data,
-                                               note=form.note.data, address_hash=address_key()[5:],
-                                               threshold=threshold)
+        _flag, held = services.flag_submission(submission, visitor=device_hash(), account=account_hash(),
+                                               category=form.category.data, note=form.note.data,
+                                               address_hash=address_key()[5:], threshold=threshold)
     except services.AlreadyFlagged:
         db.session.rollback()
         flash(_("You already flagged this submission. The moderators have it."), "info")

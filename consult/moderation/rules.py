@@ -70,8 +70,14 @@ def _hit(rule: str, start: int = 0, end: int = 0) -> Hit:
     return Hit(rule, REASONS[rule], start, end)
 
 
-# digits, optionally grouped by single spaces, dots or dashes; anchored so no run is re-scanned
-_DIGIT_RUN = re.compile(r"(?<![\d.\-])\+?\d(?:[ .\-]?\d)+(?![\d])")
+# digits, optionally grouped by spaces, dots, dashes, slashes or brackets (at most two of them
+# between digits: "(0812) 3456-7890", "1803/1245/..."); anchored so no run is re-scanned
+_DIGIT_RUN = re.compile(r"(?<![\d.\-/])\+?\(?\d(?:[ .\-/()]{0,2}\d)+(?![\d])")
+# e-mail addresses written to dodge filters: "budi [at] gmail [dot] com", "budi @ gmail.com"
+_EMAIL_DODGED = re.compile(
+    r"(?<![\w.+-])[\w.+-]+\s*(?:[\[(]\s*(?:at|et)\s*[\])]|\s@\s*|@\s+)\s*[\w-]+"
+    r"(?:\s*(?:[\[(]\s*(?:dot|titik)\s*[\])]|\.)\s*[\w-]+)*\s*(?:[\[(]\s*(?:dot|titik)\s*[\])]|\.)\s*[a-z]{2,}(?![\w-])",
+    re.IGNORECASE)
 _NPWP_FORMAT = re.compile(r"(?<!\d)\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?!\d)")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)*\.[a-z]{2,}(?![\w-])", re.IGNORECASE)
 _KK_CONTEXT = re.compile(r"(?:\bkk\b|kartu\s+keluarga)[\s.:#-]*(?:no(?:mor)?\.?)?[\s.:#-]*$", re.IGNORECASE)
@@ -116,6 +122,44 @@ def valid_nip(digits: str) -> bool:
             and digits[14] in "12" and int(digits[15:18]) > 0)
 
 
+# characters dropped before matching (zero-width and soft hyphen) and look-alike letters mapped
+# to Latin (Cyrillic and Greek letters used to dodge word lists)
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_CONFUSABLES = str.maketrans({"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i",
+                              "ј": "j", "к": "k", "м": "m", "т": "t", "н": "h", "в": "b", "ѕ": "s", "ԁ": "d",
+                              "А": "A", "Е": "E", "О": "O", "Р": "P", "С": "C", "Х": "X", "У": "Y", "І": "I",
+                              "К": "K", "М": "M", "Т": "T", "Н": "H", "В": "B", "α": "a", "ο": "o", "ι": "i",
+                              "ε": "e", "ν": "v", "κ": "k", "τ": "t", "ρ": "p"})
+
+
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """``text`` without invisible characters and with look-alike letters mapped to Latin, and
+    for each character of the result its index in ``text`` (plus one past the end)."""
+    chars, index = [], []
+    for i, ch in enumerate(text):
+        if ch in _INVISIBLE:
+            continue
+        chars.append(ch)
+        index.append(i)
+    index.append(len(text))
+    return "".join(chars).translate(_CONFUSABLES), index
+
+
+def _mapped(finder):
+    """Run ``finder`` on the normalised text and map its spans back onto the original."""
+
+    def run(text: str) -> list[Hit]:
+        norm, index = _normalised(text)
+        if len(norm) == len(text) and norm == text:
+            return finder(text)
+        return [Hit(h.rule, h.reason, index[h.start], index[h.end - 1] + 1 if h.end > h.start else index[h.start])
+                for h in finder(norm)]
+
+    run.__doc__ = finder.__doc__
+    run.__name__ = finder.__name__
+    return run
+
+
 def find_personal_data(text: str) -> list[Hit]:
     """Personal identifiers in ``text``: NIK, KK, NIP, NPWP, mobile phone numbers, e-mail addresses.
 
@@ -135,6 +179,8 @@ def find_personal_data(text: str) -> list[Hit]:
 
     for match in _EMAIL.finditer(text):
         add("email", *match.span())
+    for match in _EMAIL_DODGED.finditer(text):
+        add("email", *match.span())
     for match in _NPWP_FORMAT.finditer(text):
         add("npwp", *match.span())
     for match in _DIGIT_RUN.finditer(text):
@@ -152,12 +198,22 @@ def find_personal_data(text: str) -> list[Hit]:
             add("nip", start, end)
         elif _is_mobile(raw, digits):
             add("phone", start, end)
+        elif len(digits) == 15 and not _separated_like_amount(raw):
+            add("npwp", start, end)  # a 15-digit tax number written without its dots
     hits.sort(key=lambda h: h.start)
     return hits
 
 
+def _separated_like_amount(raw: str) -> bool:
+    """Grouped in threes by dots or commas, like an amount of rupiah ("150.000.000.000.000")."""
+    return re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw.strip()) is not None
+
+
 def _is_mobile(raw: str, digits: str) -> bool:
-    """Indonesian mobile numbers: 08 + 8–11 digits, or +62/62 + 8 + 8–11 digits."""
+    """Indonesian mobile numbers: 08 + 8–11 digits, or +62/62 + 8 + 8–11 digits (also the
+    common "+62 0812…", with the trunk 0 kept)."""
+    if digits.startswith("620"):
+        digits = "62" + digits[3:]
     if digits.startswith("08"):
         return 10 <= len(digits) <= 13 and not raw.startswith("+")
     if digits.startswith("628"):
@@ -209,7 +265,7 @@ def _abusive(token: str, words: frozenset[str]) -> bool:
     return False
 
 
-def find_abuse(text: str) -> list[Hit]:
+def _find_abuse(text: str) -> list[Hit]:
     """Abusive words and phrases in ``text`` (see the module docstring for the obfuscations undone).
 
     Returns:
@@ -240,6 +296,19 @@ _LINK = re.compile(r"(?:https?://|www\.)\S++|(?<![\w@.-])(?:[a-z0-9-]++\.)+(?:co
 SHORTENERS = frozenset({"bit.ly", "tinyurl.com", "t.co", "goo.gl", "cutt.ly", "s.id", "shorturl.at", "rb.gy",
                         "is.gd", "ow.ly", "tiny.cc", "rebrand.ly"})
 MAX_LINKS = 2
+
+
+find_personal_data = _mapped(find_personal_data)
+
+
+def find_abuse(text: str) -> list[Hit]:
+    """Abusive words and phrases in ``text``, also when hidden by zero-width characters or
+    look-alike letters (see the module docstring for the other obfuscations undone).
+
+    Returns:
+        One hit per abusive word or phrase, spans as written, in text order.
+    """
+    return _mapped(_find_abuse)(text)
 
 
 def find_link_spam(text: str) -> list[Hit]:

@@ -59,7 +59,9 @@ def screen(submission, *, now=None) -> list[rules.Hit]:
     from ..common.types import utcnow
     from ..submissions.models import Submission
 
-    hits = rules.check(submission_text(submission))
+    # the organisation's name is shown publicly with the text, so it is screened too (after the
+    # text, so the hits' spans into the text stay valid)
+    hits = rules.check("\n".join(p for p in (submission_text(submission), submission.organisation_name or "") if p))
     if submission.source_hash:
         now = now or utcnow()
         times = db.session.scalars(db.select(Submission.submitted_at).where(
@@ -107,8 +109,26 @@ def moderate(submission, actor, action: Action | str, *, reason: Reason | str | 
     reason_value = Reason(reason).value if reason else None
     if action is Action.hide and reason_value is None:
         raise NotAllowedHere("hiding needs a reason")
+    appeal = appeal_of(submission) if action is Action.restore else None
+    hider = _hider(submission) if appeal is not None and appeal.decision is None else None
+    if hider is not None and hider.actor_id == actor.id:
+        # an open appeal is decided by another moderator than the one who hid it
+        raise NotAllowedHere("another moderator must decide the open appeal")
     submission.moderation_status = after
-    return _log(submission, actor, action, before, reason=reason_value, public_note=public_note)
+    row = _log(submission, actor, action, before, reason=reason_value, public_note=public_note)
+    if appeal is not None and appeal.decision is None:
+        from ..common.types import utcnow
+
+        appeal.decision, appeal.decided_by_id, appeal.decided_at = "overturned", actor.id, utcnow()
+        appeal.decision_note = (public_note or "").strip() or None
+    return row
+
+
+def _hider(submission) -> ModerationAction | None:
+    """The latest ``hide`` row of ``submission``."""
+    return db.session.scalar(db.select(ModerationAction).where(
+        ModerationAction.submission_id == submission.id, ModerationAction.action == Action.hide)
+        .order_by(ModerationAction.id.desc()).limit(1))
 
 
 @dataclass
@@ -203,10 +223,12 @@ def history(submission) -> list[ModerationAction]:
 
 
 def latest_decision(submission) -> ModerationAction | None:
-    """The latest action on ``submission`` that decides its state (a hold, or a moderator's;
-    escalations are internal and skipped), or ``None``."""
-    return db.session.scalar(db.select(ModerationAction).where(ModerationAction.submission_id == submission.id,
-                                                               ModerationAction.action != Action.escalate)
+    """The latest action on ``submission`` that decided its state (a hold, approve, hide,
+    restore or an appeal's decision; escalations, redactions and erasures leave the state as it
+    was and are skipped), or ``None``."""
+    return db.session.scalar(db.select(ModerationAction).where(
+        ModerationAction.submission_id == submission.id,
+        ModerationAction.action.not_in([Action.escalate, Action.redact, Action.erase]))
                              .order_by(ModerationAction.id.desc()).limit(1))
 
 
@@ -345,14 +367,17 @@ def decide_appeal(appeal: Appeal, actor, *, overturn: bool, note: str | None = N
     if appeal.decision is not None:
         raise NotAllowedHere("this appeal was already decided")
     submission = db.session.get(Submission, appeal.submission_id)
-    hid = db.session.scalar(db.select(ModerationAction).where(
-        ModerationAction.submission_id == submission.id, ModerationAction.action == Action.hide)
-        .order_by(ModerationAction.id.desc()).limit(1))
+    if submission.moderation_status is not ModerationStatus.hidden:
+        raise NotAllowedHere("the submission is no longer hidden")
+    hid = _hider(submission)
     if hid is not None and hid.actor_id == actor.id:
         raise NotAllowedHere("another moderator must decide the appeal")
     note = (note or "").strip() or None
     if overturn:
         row = moderate(submission, actor, Action.restore, public_note=note)
+        if appeal.decision is not None:  # moderate() closed it as overturned
+            db.session.flush()
+            return row
     else:
         row = _log(submission, actor, Action.uphold, submission.moderation_status,
                    reason=hid.reason if hid is not None else None, public_note=note)
@@ -383,41 +408,47 @@ def flags_since_review(submission) -> int:
 
 
 def flag_submission(submission, *, visitor: str, category: FlagCategory | str, note: str | None = None,
-                    address_hash: str | None = None, threshold: int = 3) -> tuple[Flag, bool]:
+                    account: str | None = None, address_hash: str | None = None,
+                    threshold: int = 3) -> tuple[Flag, bool]:
     """Record one visitor's flag on a published submission (flushed).
 
     When the flags since the last review reach ``threshold`` the submission is held (pending) for
     review and a ``hold`` row with rule ``flags`` is logged, whatever the consultation's mode.
 
     Args:
-        visitor: ``user:<id>`` or ``device:<hash>`` (see :class:`~consult.moderation.models.Flag`).
+        visitor: the device's keyed digest; ``account``: the signed-in account's, if any (see
+            :class:`~consult.moderation.models.Flag`). A flag matching either is a repeat.
         threshold: number of flags (≥ 1) that holds the item.
 
     Returns:
         ``(flag, held)``: ``held`` is true when this flag put the submission on hold.
 
     Raises:
-        NotAllowedHere: the submission is not published (only what the public sees can be flagged).
+        NotAllowedHere: the submission's text is not public (pending, hidden, or published
+            without consent to publish): only what the public can read can be flagged.
         AlreadyFlagged: this visitor flagged it before.
         ValidationFailed: note longer than ``MAX_FLAG_NOTE_CHARS``, or ``other`` without a note.
         ValueError: an unknown category.
     """
     from flask_babel import lazy_gettext as _l
 
+    from ..common.visibility import Audience, passes
     from ..errors import ValidationFailed
 
     category = FlagCategory(category)
-    if submission.moderation_status is not ModerationStatus.published:
-        raise NotAllowedHere("only a published submission can be flagged")
+    if not passes(submission, Audience.QUOTABLE):
+        raise NotAllowedHere("only a submission whose text is public can be flagged")
     note = (note or "").strip() or None
     if note and len(note) > MAX_FLAG_NOTE_CHARS:
         raise ValidationFailed({"note": [_l("At most %(n)d characters.", n=MAX_FLAG_NOTE_CHARS)]})
     if category is FlagCategory.other and not note:
         raise ValidationFailed({"note": [_l("Say what is wrong.")]})
-    exists = db.session.scalar(db.select(Flag.id).where(Flag.submission_id == submission.id, Flag.visitor == visitor))
+    keys = [k for k in (visitor, account) if k]
+    exists = db.session.scalar(db.select(Flag.id).where(
+        Flag.submission_id == submission.id, db.or_(Flag.visitor.in_(keys), Flag.account.in_(keys))).limit(1))
     if exists is not None:
         raise AlreadyFlagged("this visitor already flagged this submission")
-    flag = Flag(submission_id=submission.id, visitor=visitor, category=category, note=note,
+    flag = Flag(submission_id=submission.id, visitor=visitor, account=account, category=category, note=note,
                 address_hash=address_hash)
     db.session.add(flag)
     db.session.flush()

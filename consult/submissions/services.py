@@ -22,7 +22,13 @@ from ..common.dates import format_wib
 from ..common.files import FileRejected, StoredFile, extract_segments, store_upload
 from ..common.mixins import ModerationStatus
 from ..common.types import utcnow
-from ..consultations.models import Consultation, ModerationMode, Participation, QuestionKind, State
+from ..consultations.models import (
+    Consultation,
+    ModerationMode,
+    Participation,
+    QuestionKind,
+    State,
+)
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..text.language import detect_language

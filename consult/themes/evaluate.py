@@ -48,7 +48,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import baselines
-from .datasets import LOADERS, ROOT, Task, available, load_ibm_argkp, shared_data_dir, subsample
+from .datasets import (
+    LOADERS,
+    ROOT,
+    Task,
+    available,
+    load_ibm_argkp,
+    shared_data_dir,
+    subsample,
+)
 
 METHODS = ("ours", "kmeans-tfidf", "bertopic")
 OUTLIER = -1
@@ -135,7 +143,11 @@ def score(gold: Sequence[Hashable], predicted: Sequence[Hashable | None]) -> dic
     Raises:
         ValueError: the lengths differ or there are no documents.
     """
-    from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, normalized_mutual_info_score
+    from sklearn.metrics import (
+        adjusted_mutual_info_score,
+        adjusted_rand_score,
+        normalized_mutual_info_score,
+    )
 
     if len(gold) != len(predicted):
         raise ValueError(f"{len(gold)} gold labels but {len(predicted)} predictions")

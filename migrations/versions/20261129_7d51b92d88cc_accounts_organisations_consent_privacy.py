@@ -107,11 +107,15 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_submissions_user_id_users'), 'users', ['user_id'], ['id'], ondelete='SET NULL')
 
     op.add_column('users', sa.Column('email_verified_at', consult.common.types.UTCDateTime(), nullable=True))
+    op.add_column('flags', sa.Column('account', sa.String(length=40), nullable=True))
+    op.create_index(op.f('ix_flags_account'), 'flags', ['account'], unique=False)
     # accounts made before verification existed were made by an admin or the CLI: verified
     op.execute("UPDATE users SET email_verified_at = created_at")
 
 
 def downgrade():
+    op.drop_index(op.f('ix_flags_account'), table_name='flags')
+    op.drop_column('flags', 'account')
     op.drop_column('users', 'email_verified_at')
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_submissions_user_id_users'), type_='foreignkey')

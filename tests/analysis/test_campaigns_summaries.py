@@ -10,7 +10,14 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.orm.attributes import flag_modified
 
-from consult.analysis.models import AnalysisRun, AnalysisSection, RunState, Theme, ThemeAssignment, ThemeQuote
+from consult.analysis.models import (
+    AnalysisRun,
+    AnalysisSection,
+    RunState,
+    Theme,
+    ThemeAssignment,
+    ThemeQuote,
+)
 from consult.analysis.queries import run_view
 from consult.analysis.services import _previous, request_analysis, run_analysis
 from consult.common.mixins import ModerationStatus

@@ -195,3 +195,116 @@ def test_queue_age_filter_counts_hours(app, make_consultation, make_submission):
         assert [i.submission.id for i in queue(consultation, min_age_hours=4, now=later)] == [made.id]
         assert queue(consultation, min_age_hours=6, now=later) == []
         assert round(queue(consultation, now=later)[0].age_hours) == 5
+
+
+def _moderator(app, email):
+    from consult.accounts.models import User
+
+    return db.session.scalar(db.select(User).where(User.email == email))
+
+
+def test_an_open_appeal_is_not_overturned_by_the_moderator_who_hid(app, make_consultation, make_submission, make_user):
+    from consult.moderation.services import (
+        NotAllowedHere,
+        appeal_of,
+        decide_appeal,
+        file_appeal,
+        moderate,
+    )
+
+    slug = make_consultation()
+    made = make_submission(slug, "Teks yang disembunyikan.")
+    first = make_user("m1@example.org", role="moderator", slug=slug)
+    second = make_user("m2@example.org", role="moderator", slug=slug)
+    with app.app_context():
+        sub = db.session.get(Submission, made.id)
+        moderate(sub, _moderator(app, first), "hide", reason="abuse")
+        file_appeal(sub, "Tidak kasar.")
+        db.session.commit()
+        try:
+            moderate(sub, _moderator(app, first), "restore")
+            raise AssertionError("the hider restored an item with an open appeal")
+        except NotAllowedHere:
+            db.session.rollback()
+        moderate(db.session.get(Submission, made.id), _moderator(app, second), "restore", public_note="Wajar.")
+        db.session.commit()
+        appeal = appeal_of(db.session.get(Submission, made.id))
+        assert appeal.decision == "overturned" and appeal.decision_note == "Wajar."
+        try:
+            decide_appeal(appeal, _moderator(app, second), overturn=False)
+            raise AssertionError("an appeal was decided twice")
+        except NotAllowedHere:
+            db.session.rollback()
+
+
+def test_redacting_after_an_analysis_removes_the_number_everywhere(app, make_consultation, make_submission,
+                                                                   make_user, login, client):
+    from consult.analysis.services import request_analysis, run_analysis
+    from consult.consultations.queries import get_by_slug
+    from consult.moderation.services import redact_submission
+
+    slug = make_consultation()
+    base = "Mutasi pegawai harus transparan dan kriterianya diumumkan kepada semua pegawai"
+    for i in range(6):
+        make_submission(slug, f"{base} nomor {i}.")
+    made = make_submission(slug, f"{base}. Hubungi saya di 0812 3456 7890 untuk diskusi.")
+    moderator = make_user("m1@example.org", role="moderator", slug=slug)
+    with app.app_context():
+        run_analysis(request_analysis(get_by_slug(slug)))
+        db.session.commit()
+        redact_submission(db.session.get(Submission, made.id), _moderator(app, moderator))
+        db.session.commit()
+    login(make_user(slug=slug))
+    for url in (f"/staff/c/{slug}/export.json", f"/staff/c/{slug}/export.csv", f"/staff/c/{slug}/themes",
+                f"/c/{slug}/submissions", f"/c/{slug}/submissions/{made.reference}"):
+        body = client.get(url).get_data(as_text=True)
+        assert "3456" not in body, url
+
+
+def test_the_receipt_still_explains_a_hide_after_a_redaction(app, make_consultation, make_user, client):
+    from consult.moderation.services import moderate, redact_submission
+
+    slug = make_consultation()
+    sent = client.post(f"/c/{slug}/submit", data=form_data(token="r", body="Telepon saya 081234567890, mohon dibaca."))
+    token = re.search(r"/r/([\w-]{20,})", sent.get_data(as_text=True)).group(1)
+    moderator = make_user("m1@example.org", role="moderator", slug=slug)
+    with app.app_context():
+        sub = db.session.scalar(db.select(Submission).where(Submission.reference == reference_in(sent)))
+        moderate(sub, _moderator(app, moderator), "hide", reason="personal_data", public_note="Data pribadi.")
+        redact_submission(sub, _moderator(app, moderator))
+        db.session.commit()
+    receipt = client.get(f"/r/{token}?lang=id").get_data(as_text=True)
+    assert "Data pribadi." in receipt and 'name="appeal"' in receipt
+
+
+def test_queue_survives_odd_query_strings_and_the_next_item_skips_forward(app, make_consultation, make_submission,
+                                                                          make_user, login, client):
+    slug = make_consultation(moderation="pre")
+    items = [make_submission(slug, f"Butir {i}.", status="pending") for i in range(4)]
+    login(make_user("m1@example.org", role="moderator", slug=slug))
+    for query in ("min_age=99999999999", "min_age=%C2%B2", "min_flags=-3", "min_flags=%C2%B2", "rule=<x>",
+                  "state=nope", "escalated=2"):
+        assert client.get(f"/staff/c/{slug}/moderation?{query}").status_code == 200, query
+    assert client.get(f"/staff/c/{slug}/moderation/99999999999999999999").status_code == 404
+    bulk = client.post(f"/staff/c/{slug}/moderation/bulk", data={"ids": ["99999999999999999999", "²"],
+                                                                 "action": "approve"})
+    assert bulk.status_code == 302
+    # escalate item 1 (stays), approve item 2: the next is item 3, not item 0 or the escalated 1
+    client.post(f"/staff/c/{slug}/moderation/{items[1].id}", data={"action": "escalate"})
+    response = client.post(f"/staff/c/{slug}/moderation/{items[2].id}", data={"action": "approve"})
+    assert response.headers["Location"].split("?")[0].endswith(f"/moderation/{items[3].id}")
+
+
+def test_a_visitor_who_signs_in_cannot_flag_twice_and_unpublished_text_cannot_be_flagged(
+        app, make_consultation, make_submission, make_user, login):
+    slug = make_consultation()
+    made = make_submission(slug, "Teks publik.")
+    private = make_submission(slug, "Teks tanpa izin.", consent=False)
+    client = app.test_client()
+    assert _flag(client, slug, made.reference).status_code == 302
+    make_user("warga@example.org", role="moderator", slug=make_consultation(slug="lain"))
+    client.post("/auth/login", data={"email": "warga@example.org", "password": "correct-horse-1"})
+    _flag(client, slug, made.reference, category="abusive")
+    assert _flag(client, slug, private.reference).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Flag)) == 1

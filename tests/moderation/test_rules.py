@@ -107,3 +107,21 @@ def test_rules_are_linear_on_long_input():
     started = time.perf_counter()
     check("1" * 200_000 + " " + "a" * 200_000 + " " + "x@" * 50_000)
     assert time.perf_counter() - started < 10
+
+
+def test_dodged_formats_are_found():
+    from consult.moderation.rules import check
+
+    cases = {
+        "Telp (0812) 3456-7890": "phone", "+62 (812) 3456 7890": "phone", "+62 0812 3456 7890": "phone",
+        "NPWP saya 092542943407000": "npwp", "NIK 1803/1245/0190/0003": "nik",
+        "budi.santoso [at] gmail [dot] com": "email", "budi.santoso @ gmail.com": "email",
+        "dasar an\u200bjing": "abuse", "dasar \u0430njing": "abuse",
+    }
+    for text, rule in cases.items():
+        hits = check(text)
+        assert rule in {h.rule for h in hits}, text
+        assert all(0 <= h.start <= h.end <= len(text) for h in hits)
+    for text in ("anggaran 150.000.000.000.000 rupiah", "pada 12/05/2024 pukul 10.00", "Pasal 12 ayat (3)",
+                 "kami bertemu at the school", "tahun 2019 2020 2021 2022"):
+        assert not [h for h in check(text) if h.rule != "link_spam"], text

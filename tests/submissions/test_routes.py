@@ -252,7 +252,7 @@ def test_the_same_form_sent_at_the_same_moment_is_one_submission(live_app):
         try:
             response = opener.open(f"{base}/c/balapan/submit", data=body)
             results.append((response.status, response.read().decode()))
-        except urllib.error.HTTPError as exc:  # noqa: F821 — urllib.error is loaded with urllib.request
+        except urllib.error.HTTPError as exc:
             results.append((exc.code, exc.read().decode()))
 
     for _round in range(3):

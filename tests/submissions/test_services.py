@@ -12,7 +12,12 @@ from consult.errors import ValidationFailed
 from consult.extensions import db
 from consult.submissions.models import Submission
 from consult.submissions.queries import get_by_receipt_token
-from consult.submissions.services import ConsultationNotOpen, SubmissionInput, create_submission, hash_token
+from consult.submissions.services import (
+    ConsultationNotOpen,
+    SubmissionInput,
+    create_submission,
+    hash_token,
+)
 
 
 def submit(app, slug, data, **kw):

@@ -13,8 +13,15 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
-from consult.themes.campaigns import Campaign, _shingle_hashes, _signatures, _token_hashes, _token_spans, \
-    _tokens, detect_campaigns
+from consult.themes.campaigns import (
+    Campaign,
+    _shingle_hashes,
+    _signatures,
+    _token_hashes,
+    _token_spans,
+    _tokens,
+    detect_campaigns,
+)
 from consult.themes.types import Document
 from tests.conftest import SHARED_DATA, need
 

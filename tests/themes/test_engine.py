@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from consult.themes import Document, analyse, label_from_phrases
 from consult.text.normalise import sentence_spans
+from consult.themes import Document, analyse, label_from_phrases
 from consult.themes.preprocess import preprocess, stem
 
 PLACEMENT = [

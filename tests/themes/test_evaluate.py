@@ -11,8 +11,16 @@ import pytest
 
 from consult.themes import datasets
 from consult.themes.baselines import kmeans_tfidf
-from consult.themes.evaluate import Report, build_report, environment, evaluate_tasks, render_markdown, \
-    render_text, score, summarise
+from consult.themes.evaluate import (
+    Report,
+    build_report,
+    environment,
+    evaluate_tasks,
+    render_markdown,
+    render_text,
+    score,
+    summarise,
+)
 from tests.conftest import SHARED_DATA, need
 
 
