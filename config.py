@@ -68,8 +68,13 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "konsultasi@localhost")
     MAIL_SUPPRESS_SEND = True
 
+    # reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none)
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600  # seconds: "keep me signed in" lasts 30 days
 
     # Public references look like KTB-2026-000123.
     SUBMISSION_REFERENCE_PREFIX = os.environ.get("SUBMISSION_REFERENCE_PREFIX", "KTB")
@@ -110,6 +115,8 @@ class ProductionConfig(Config):
     """Production: DATABASE_URL and a real SECRET_KEY come from the environment."""
 
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"  # also turns on HSTS
     MAIL_SUPPRESS_SEND = os.environ.get("MAIL_SUPPRESS_SEND", "") == "1"
 
     @classmethod

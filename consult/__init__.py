@@ -49,6 +49,12 @@ def create_app(config=None, overrides: dict | None = None):
     app.config.from_object(config)
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("PROXY_COUNT"):
+        # behind PROXY_COUNT reverse proxies: trust their X-Forwarded-For/-Proto/-Host
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     if not app.testing:
         # INFO and up reach the console: request problems, jobs, and (in development) the

@@ -12,7 +12,7 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..common.types import utcnow
 from ..extensions import db
@@ -53,16 +53,18 @@ def export_my_data(user: User) -> dict:
     role changes that concern them. JSON-ready."""
     from ..submissions.models import Submission
 
-    subs = db.session.scalars(select(Submission).where(Submission.user_id == user.id).order_by(Submission.id))
-    consents = db.session.scalars(select(ConsentRecord).where(ConsentRecord.user_id == user.id)
-                                  .order_by(ConsentRecord.id))
+    subs = db.session.scalars(select(Submission).where(Submission.user_id == user.id).order_by(Submission.id)).all()
+    consents = db.session.scalars(select(ConsentRecord).where(
+        or_(ConsentRecord.user_id == user.id, ConsentRecord.submission_id.in_([s.id for s in subs])))
+        .order_by(ConsentRecord.id))
     return {
         "generated_at": _iso(utcnow()),
         "account": {"email": user.email, "name": user.name, "created_at": _iso(user.created_at),
                     "email_verified_at": _iso(user.email_verified_at), "last_login_at": _iso(user.last_login_at),
                     "site_admin": user.is_admin},
         "roles": [{"consultation": r.consultation.slug, "role": r.role.value} for r in user.roles],
-        "consents": [{"purpose": c.purpose, "granted": c.granted, "wording": c.wording, "language": c.language,
+        "consents": [{"purpose": c.purpose, "granted": c.granted,
+                      "submission": next((s.reference for s in subs if s.id == c.submission_id), None), "wording": c.wording, "language": c.language,
                       "at": _iso(c.created_at)} for c in consents],
         "organisation_claims": [{"organisation": c.organisation.name, "position": c.position,
                                  "status": c.status.value, "reason": c.reason, "evidence": c.filename,
