@@ -9,7 +9,13 @@ import time
 from datetime import timedelta
 from unittest.mock import patch
 
-from consult.accounts.models import ClaimStatus, ConsentRecord, RepresentativeClaim, RoleChange, User
+from consult.accounts.models import (
+    ClaimStatus,
+    ConsentRecord,
+    RepresentativeClaim,
+    RoleChange,
+    User,
+)
 from consult.extensions import db, mail
 from consult.submissions.models import Submission
 from tests.submissions.test_routes import accepted, form_data, reference_in
