@@ -152,14 +152,15 @@ def theme_rows(summary: dict) -> tuple[list[str], list[list]]:
     ``submission_count`` is the theme's voices, ``distinct_texts`` counts each campaign once,
     ``campaigns``/``campaign_copies`` say how many form-letter campaigns the theme holds and how
     many copies they bring; ``summary`` joins the summary sentences and ``summary_sources`` cites
-    each one (``ref source [start:end]``, in the same order).
+    each one (``ref source [start:end]``, in the same order); ``verified_organisations`` and
+    ``unverified_organisations`` name the bodies its voices spoke for, apart from individuals.
     """
     header = ["consultation", "question_key", "question", "theme_id", "label", "key_phrases",
               "submission_count", "distinct_texts", "campaigns", "campaign_copies", "stakeholder_emphasis"]
     header += [f"stakeholder_{s}" for s in STAKEHOLDER_COLUMNS]
     for i in range(1, MAX_QUOTES_IN_ROW + 1):
         header += [f"quote_{i}_ref", f"quote_{i}_text", f"quote_{i}_location"]
-    header += ["summary", "summary_sources"]
+    header += ["summary", "summary_sources", "verified_organisations", "unverified_organisations"]
     rows = []
     for question in summary["questions"]:
         for theme in question["themes"]:
@@ -179,5 +180,8 @@ def theme_rows(summary: dict) -> tuple[list[str], list[list]]:
             sentences = theme.get("summary", [])
             row += [" ".join(q["text"] for q in sentences),
                     "; ".join(f"{q['submission_ref']} {_where(q)}" for q in sentences)]
+            organisations = theme.get("organisations", [])
+            row += ["; ".join(o["name"] for o in organisations if o["verified"]),
+                    "; ".join(o["name"] for o in organisations if not o["verified"])]
             rows.append(row)
     return header, rows

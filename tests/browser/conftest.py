@@ -27,8 +27,14 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser page sized like a cheap phone."""
+    """A fresh browser page sized like a cheap phone. The test fails if the page broke the
+    Content Security Policy or raised a script error (the CSP allows no inline script)."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
     page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and (
+        "Content Security Policy" in m.text or "Refused to" in m.text) else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
     yield page
     context.close()
+    assert not problems, f"CSP violations or script errors: {problems}"

@@ -128,3 +128,60 @@ def test_moderator_runs_pre_moderation_and_a_visitor_flags(live_app, page, brows
     page.goto(base + "/staff/c/asn/moderation?rule=flags")
     assert reference in page.locator("main").inner_text()
     respondent.close()
+
+
+def test_a_representative_registers_claims_an_organisation_and_an_admin_verifies(live_app, page, browser):
+    import re as _re
+
+    from consult.accounts.services import create_user
+    from consult.extensions import mail
+
+    app, base = live_app
+    setup_consultation(app)
+    with app.app_context():
+        create_user("admin@example.org", "correct-horse-1", is_admin=True)
+        db.session.commit()
+    page.goto(base + "/auth/register")
+    page.get_by_label("Nama", exact=True).fill("Siti Aminah")
+    page.locator("#email").fill("siti@example.org")
+    page.get_by_label("Kata sandi (sedikitnya 10 karakter)").fill("kata-sandi-panjang")
+    page.get_by_label("Ulangi kata sandi").fill("kata-sandi-panjang")
+    page.get_by_label(_re.compile("Saya setuju situs ini menyimpan")).check()
+    with mail.record_messages() as outbox:
+        page.get_by_role("button", name="Buat akun").click()
+        page.wait_for_selector("text=Periksa email Anda")
+    link = _re.search(r"http://[^\s]+/auth/verify/\S+", outbox[0].body).group(0)
+    page.goto(link)
+    assert "Akun Anda" in page.locator("h1").inner_text()
+    page.get_by_role("link", name="Ajukan diri sebagai wakil organisasi").click()
+    page.get_by_label("Nama organisasi").fill("Korpri Lampung Utara")
+    page.get_by_label("Jenis organisasi").select_option("union")
+    page.get_by_label("Jabatan Anda di organisasi").fill("Sekretaris")
+    page.get_by_label(_re.compile("Bukti")).set_input_files(
+        files=[{"name": "surat.pdf", "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"}])
+    page.get_by_role("button", name="Kirim permohonan").click()
+    assert "menunggu admin" in page.locator("main").inner_text()
+
+    admin = browser.new_page()
+    admin.goto(base + "/auth/login")
+    admin.get_by_label("Email").fill("admin@example.org")
+    admin.get_by_label(_re.compile("Kata sandi")).fill("correct-horse-1")
+    admin.locator("main button[type=submit]").click()
+    admin.get_by_role("link", name="Organisasi").first.click()
+    assert "Korpri Lampung Utara" in admin.locator("main").inner_text()
+    admin.get_by_role("button", name="Putuskan").click()  # "Verify" is the first choice
+    admin.close()
+
+    page.goto(base + "/auth/account")
+    assert "terverifikasi" in page.locator("main").inner_text()
+    page.goto(base + "/c/asn/submit")
+    page.get_by_label("Memberi masukan atas nama").select_option(label="Korpri Lampung Utara")
+    page.get_by_label("Lainnya").check()
+    page.get_by_label("Bagaimana penempatan ASN?").fill("Korpri meminta penempatan sesuai kompetensi.")
+    page.get_by_label(_re.compile("dapat dipublikasikan")).check()
+    page.locator("button[type=submit]").last.click()
+    reference = _re.search(r"KTB-\d{4}-\d{6}", page.locator("main").inner_text()).group(0)
+    page.goto(base + f"/c/asn/submissions/{reference}")
+    text = page.locator("main").inner_text()
+    assert "Korpri Lampung Utara" in text and "terverifikasi" in text
