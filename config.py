@@ -79,6 +79,9 @@ class Config:
     # Public references look like KTB-2026-000123.
     SUBMISSION_REFERENCE_PREFIX = os.environ.get("SUBMISSION_REFERENCE_PREFIX", "KTB")
     SITE_NAME = os.environ.get("SITE_NAME", "Konsultasi Publik Kabupaten Lampung Utara")
+    CONTACT_ADDRESS = os.environ.get("CONTACT_ADDRESS", "")
+    # the site's public address, for links in mail sent from the command line (digests)
+    SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000")  # shown in the footer and privacy notice
     # Suggestions for the region field (the 23 kecamatan of Lampung Utara); free text is allowed.
     REGIONS = (
         "Abung Barat", "Abung Kunang", "Abung Pekurun", "Abung Selatan", "Abung Semuli",

@@ -112,7 +112,7 @@ def register_extensions(app) -> None:
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
     mail.init_app(app)
     mail_setup.init_app(app)
@@ -158,10 +158,13 @@ def register_blueprints(app) -> None:
     from .accounts.admin import bp as admin_bp
     from .accounts.routes import bp as accounts_bp
     from .analysis.routes import bp as analysis_bp
+    from .consultations.authoring import bp as authoring_bp
     from .consultations.routes import bp as consultations_bp
     from .exports.routes import bp as exports_bp
     from .moderation.routes import bp as moderation_bp
     from .moderation.routes import public_bp as moderation_public_bp
+    from .site.routes import admin_bp as site_admin_bp
+    from .site.routes import bp as site_bp
     from .submissions.routes import bp as submissions_bp
 
     app.register_blueprint(consultations_bp)
@@ -172,6 +175,9 @@ def register_blueprints(app) -> None:
     app.register_blueprint(moderation_bp, url_prefix="/staff")
     app.register_blueprint(moderation_public_bp)
     app.register_blueprint(admin_bp, url_prefix="/staff/admin")
+    app.register_blueprint(authoring_bp, url_prefix="/staff")
+    app.register_blueprint(site_bp)
+    app.register_blueprint(site_admin_bp, url_prefix="/staff/admin")
 
 
 def register_jinja(app) -> None:

@@ -1,5 +1,6 @@
 """Imports every model module, so ``db.metadata`` knows all tables (used by Alembic and tests)."""
 from .accounts.models import (
+    AccountEvent,
     ConsentRecord,
     ConsultationRole,
     Organisation,
@@ -14,12 +15,13 @@ from .analysis.models import (
     ThemeAssignment,
     ThemeQuote,
 )
-from .consultations.models import Consultation, Document, Question
+from .consultations.models import Consultation, ConsultationEvent, Document, Question
 from .jobs import Job
 from .moderation.models import Appeal, Flag, ModerationAction, RedactedOriginal
+from .site.models import Page, SiteSetting
 from .submissions.models import Answer, Attachment, Submission
 
-__all__ = ["ConsentRecord", "ConsultationRole", "Organisation", "RepresentativeClaim", "RoleChange", "User",
+__all__ = ["AccountEvent", "ConsultationEvent", "Page", "SiteSetting", "ConsentRecord", "ConsultationRole", "Organisation", "RepresentativeClaim", "RoleChange", "User",
            "AnalysisRun", "AnalysisSection", "Theme", "ThemeAssignment", "ThemeQuote", "Consultation", "Document",
            "Question", "Job", "Appeal", "Flag", "ModerationAction", "RedactedOriginal", "Answer", "Attachment",
            "Submission"]

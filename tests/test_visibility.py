@@ -96,7 +96,7 @@ def test_every_public_surface_hides_what_it_must(app, client, seeded):
 
 def test_staff_routes_need_a_role_on_that_consultation(app, client, seeded, make_user, make_consultation, login):
     slug, _refs = seeded
-    values = {"slug": [slug], "submission_id": [1], "appeal_id": [1], "fmt": ["csv"], "user_id": [1], "claim_id": [1]}
+    values = {"slug": [slug], "submission_id": [1], "appeal_id": [1], "fmt": ["csv"], "user_id": [1], "claim_id": [1], "question_id": [1]}
     staff_rules = [r for r in app.url_map.iter_rules() if r.rule.startswith(STAFF_PREFIX)]
     assert len(staff_rules) >= 8
 

@@ -12,6 +12,7 @@ from ..consultations.models import Consultation, DeletionRule, Participation
 from ..consultations.queries import get_by_slug
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..site.settings import get as site_setting
 from . import organisations, services
 from .forms import (
     ORGANISATION_KIND_LABELS,
@@ -58,7 +59,9 @@ def user(user_id: int):
         abort(404)
     form = _role_form()
     if request.method == "POST":
-        if request.form.get("admin") in ("grant", "revoke"):
+        if request.form.get("suspend") in ("suspend", "ban", "reinstate"):
+            _suspension(account, request.form)
+        elif request.form.get("admin") in ("grant", "revoke"):
             try:
                 services.set_admin(account, request.form["admin"] == "grant", actor=current_user)
             except ValidationFailed as exc:
@@ -79,7 +82,38 @@ def user(user_id: int):
             flash(_("The action was not understood; nothing changed."), "error")
         return redirect(url_for("admin.user", user_id=account.id))
     return render_template("admin/user.html", account=account, form=form, log=services.role_log(account),
-                           claims=organisations.claims_of(account))
+                           claims=organisations.claims_of(account), account_log=services.account_events(account))
+
+
+def _suspension(account: User, data) -> None:
+    """Suspend (until a date), ban or reinstate ``account`` from the user page; the person is told."""
+    from datetime import datetime
+
+    from flask import render_template as render
+
+    from ..common.dates import from_local
+    from ..common.mail import send_mail
+
+    action = data["suspend"]
+    try:
+        if action == "reinstate":
+            services.reinstate(account, current_user)
+        else:
+            until = None
+            if action == "suspend":
+                try:
+                    until = from_local(datetime.strptime(data.get("until", ""), "%Y-%m-%dT%H:%M"))
+                except ValueError as exc:
+                    raise ValidationFailed({"until": [_("Choose until when.")]}) from exc
+            services.suspend(account, current_user, reason=data.get("reason", "")[:1000], until=until)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return
+    db.session.commit()
+    send_mail(account.email, _("Your account on %(site)s", site=site_setting("site_name")),
+              render("emails/account_status.txt", account=account, action=action))
+    flash(_("Saved. The person was told by e-mail."), "success")
 
 
 @bp.route("/organisations", methods=["GET"])

@@ -40,6 +40,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # an admin's suspension (until a time) or ban (no end) for repeated abuse, with the reason
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    banned: Mapped[bool] = mapped_column(default=False, nullable=False)
+    suspension_reason: Mapped[str | None] = mapped_column(Text)
 
     roles: Mapped[list["ConsultationRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -47,8 +51,10 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def is_active(self) -> bool:  # Flask-Login reads this
-        """Whether the account may sign in."""
-        return self.active
+        """Whether the account may sign in: active, not banned, not suspended now."""
+        if not self.active or self.banned:
+            return False
+        return self.suspended_until is None or self.suspended_until <= utcnow()
 
     def has_role(self, role: Role, consultation_id: int) -> bool:
         """True if the user is admin, or holds ``role`` on the consultation with that id."""
@@ -107,6 +113,21 @@ def _no_role_change_update(mapper, connection, target):  # the database may stil
 @event.listens_for(RoleChange, "before_delete")
 def _no_role_change_delete(mapper, connection, target):
     raise RuntimeError("the role log is append-only")
+
+
+class AccountEvent(db.Model):
+    """An admin suspended, banned or reinstated an account, with the reason (append-only)."""
+
+    __tablename__ = "account_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    user_email: Mapped[str] = mapped_column(String(254), nullable=False)
+    action: Mapped[str] = mapped_column(String(12), nullable=False)  # suspend, ban, reinstate
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
 class ConsentRecord(db.Model):

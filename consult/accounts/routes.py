@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..common.files import FileRejected, store_upload
+from ..common.dates import format_wib
 from ..common.forms import apply_errors
 from ..common.i18n import safe_next
 from ..common.mail import send_mail
@@ -87,6 +88,10 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("E-mail or password is not correct."))
+        elif not user.is_active:
+            db.session.rollback()
+            form.form_errors.append(_("This account is closed by an admin.") if user.banned else
+                                    _("This account is suspended until %(when)s.", when=format_wib(user.suspended_until)))
         elif user.email_verified_at is None:
             db.session.commit()
             _send_verification(user)

@@ -190,7 +190,7 @@ def read_token(token: str, purpose: str, secret: str, max_age: int) -> User | No
     except BadSignature:  # includes SignatureExpired
         return None
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or not user.active or data.get("f") != _fingerprint(user):
+    if user is None or not user.is_active or data.get("f") != _fingerprint(user):
         return None
     return user
 
@@ -246,3 +246,46 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+# --- suspensions and bans ---------------------------------------------------------------------
+
+def _account_event(actor: User | None, user: User, action: str, *, until=None, reason: str | None = None) -> None:
+    from .models import AccountEvent
+
+    db.session.add(AccountEvent(actor_id=getattr(actor, "id", None), user_id=user.id, user_email=user.email,
+                                action=action, until=until, reason=reason))
+
+
+def suspend(user: User, actor: User, *, reason: str, until=None) -> None:
+    """Suspend ``user`` until ``until`` (an aware datetime), or ban them when ``until`` is
+    ``None``, for repeated abuse (flushed, logged). They cannot sign in meanwhile.
+
+    Raises:
+        ValidationFailed: no reason; ``until`` not in the future; suspending yourself or an admin.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": [_l("Give the reason; the person is told it.")]})
+    if user.id == actor.id or user.is_admin:
+        raise ValidationFailed({"reason": [_l("Admins cannot be suspended; remove their admin role first.")]})
+    if until is not None and until <= utcnow():
+        raise ValidationFailed({"until": [_l("Choose a time in the future, or ban without an end.")]})
+    user.suspended_until, user.banned, user.suspension_reason = until, until is None, reason
+    _account_event(actor, user, "ban" if until is None else "suspend", until=until, reason=reason)
+    db.session.flush()
+
+
+def reinstate(user: User, actor: User) -> None:
+    """Lift a suspension or ban (flushed, logged)."""
+    user.suspended_until, user.banned, user.suspension_reason = None, False, None
+    _account_event(actor, user, "reinstate")
+    db.session.flush()
+
+
+def account_events(user: User) -> list:
+    """Suspensions, bans and reinstatements of ``user``, newest first."""
+    from .models import AccountEvent
+
+    return list(db.session.scalars(select(AccountEvent).where(AccountEvent.user_id == user.id)
+                                   .order_by(AccountEvent.id.desc())))

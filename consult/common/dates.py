@@ -7,11 +7,37 @@ from flask_babel import format_date, format_time
 
 
 def format_wib(value: datetime | None) -> str:
-    """Format an aware UTC datetime to the minute in the display time zone and current locale.
+    """Format an aware UTC datetime to the minute in the site's time zone and current locale.
 
-    E.g. ``13 Des 2026 15.53 WIB`` in Indonesian, ``Dec 13, 2026 3:53 PM WIB`` in English;
+    E.g. ``13 Des 2026 15.53 WIB`` in Indonesian, ``Dec 13, 2026 3:53 PM WIB`` in English (WITA or
+    WIT when the site is set to those zones);
     ``None`` gives ``"—"``. Needs an app context (Flask-Babel).
     """
     if value is None:
         return "—"
-    return f"{format_date(value, 'medium')} {format_time(value, 'short')} WIB"
+    from ..site.settings import zone_abbreviation
+
+    return f"{format_date(value, 'medium')} {format_time(value, 'short')} {zone_abbreviation()}"
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    """An aware UTC datetime as a naive one in the site's time zone (for a datetime-local field)."""
+    from zoneinfo import ZoneInfo
+
+    from ..site.settings import get
+
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(get("time_zone") or "Asia/Jakarta")).replace(tzinfo=None)
+
+
+def from_local(value: datetime | None) -> datetime | None:
+    """A naive datetime typed in the site's time zone, as an aware UTC datetime."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    from ..site.settings import get
+
+    if value is None:
+        return None
+    return value.replace(tzinfo=ZoneInfo(get("time_zone") or "Asia/Jakarta")).astimezone(timezone.utc)

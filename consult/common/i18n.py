@@ -24,7 +24,7 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    """Flask-Babel locale selector: ``?lang=``, then the session, then ``BABEL_DEFAULT_LOCALE``.
+    """Flask-Babel locale selector: ``?lang=``, then the session, then the site's default language.
 
     Outside a request (CLI, jobs) ``CLI_LOCALE`` applies (English: the CLI's own words are English).
     """
@@ -38,7 +38,17 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    from ..site import settings
+
+    default = settings.get("default_language")
+    return default if default in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    """Flask-Babel time-zone selector: the site's setting (WIB, WITA or WIT)."""
+    from ..site import settings
+
+    return settings.get("time_zone") or current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
 def safe_next(target: str | None, fallback: str) -> str:

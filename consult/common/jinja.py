@@ -32,10 +32,32 @@ def url_for_language(code: str) -> str:
     return url_for("i18n.set_language", code=code, next=path)
 
 
+def isodate(value: str | None) -> datetime | None:
+    """Template filter: an ISO 8601 string (as stored in event logs) back to a datetime."""
+    return datetime.fromisoformat(value) if value else None
+
+
+def legal_page(slug: str) -> tuple[str, str]:
+    """Template global: ``(title, Markdown body)`` of a legal page in the interface language."""
+    from ..site.pages import get_page
+
+    page = get_page(slug)
+    if page is None:
+        return "", ""
+    english = str(get_locale()) == "en"
+    return (page.title_en, page.body_en) if english else (page.title_id, page.body_id)
+
+
 def init_app(app) -> None:
     """Register filters ``markdown`` and ``wib`` and globals for the layout."""
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["wib"] = wib
+    app.jinja_env.filters["isodate"] = isodate
     app.jinja_env.globals["url_for_language"] = url_for_language
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    from ..site import settings
+
+    app.jinja_env.globals["site_setting"] = settings.get
+    app.jinja_env.globals["legal_page"] = legal_page
+    app.jinja_env.globals["time_zone_label"] = settings.zone_abbreviation
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..common.mixins import StoredFileMixin, TimestampMixin
@@ -94,6 +94,8 @@ class Consultation(TimestampMixin, db.Model):
     retention_days: Mapped[int | None] = mapped_column()
     # flags from distinct visitors that hold a published submission for review (None: FLAG_THRESHOLD)
     flag_threshold: Mapped[int | None] = mapped_column()
+    # a short subject line shown with the title, e.g. "Kepegawaian" (optional)
+    topic: Mapped[str | None] = mapped_column(String(120))
     # Where the submissions came from when imported (e.g. "Polis: vtaiwan.uberx"); shown as credit.
     source_note: Mapped[str | None] = mapped_column(Text)
 
@@ -167,7 +169,12 @@ class Question(db.Model):
 
 
 class Document(StoredFileMixin, db.Model):
-    """A draft-policy document (PDF or DOCX) stored under ``instance/uploads``."""
+    """A draft-policy document (PDF or DOCX) stored under ``instance/uploads``.
+
+    Revised versions of one document share ``series_id`` (the first version's id) and count up
+    ``version``; ``version_date`` is the date the drafters give the revision. The latest version
+    of each series is the current one; older ones stay listed and downloadable.
+    """
 
     __tablename__ = "documents"
 
@@ -178,5 +185,31 @@ class Document(StoredFileMixin, db.Model):
     title: Mapped[str] = mapped_column(String(300), nullable=False)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    series_id: Mapped[int | None] = mapped_column(index=True)
+    version: Mapped[int] = mapped_column(default=1, nullable=False)
+    version_date: Mapped[date | None] = mapped_column(Date)
 
     consultation: Mapped[Consultation] = relationship(back_populates="documents")
+
+
+class ConsultationEvent(db.Model):
+    """One change to a consultation's life, append-only: created, published, unpublished,
+    extended, closed, question_corrected, duplicated. ``before``/``after`` hold what changed
+    (times as ISO strings in UTC); extensions are announced on the public page."""
+
+    __tablename__ = "consultation_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"),
+                                                 nullable=False, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    before: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    after: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+@event.listens_for(ConsultationEvent, "before_update")
+def _no_event_update(mapper, connection, target):
+    raise RuntimeError("the consultation log is append-only")

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..accounts.models import Role
 from ..accounts.permissions import require_role
@@ -43,7 +44,9 @@ def show_consultation(slug: str):
     """A consultation's public page: background, documents, questions, window and count."""
     consultation = queries.get_by_slug(slug)
     count = public_submission_counts([consultation.id]).get(consultation.id, 0)
-    return render_template("consultations/show.html", consultation=consultation, count=count)
+    return render_template("consultations/show.html", consultation=consultation, count=count,
+                           series=services.document_series(consultation),
+                           announcements=services.events(consultation, ("extended", "closed", "question_corrected")))
 
 
 @bp.route("/c/<slug>/documents/<int(max=2147483647):document_id>")
@@ -67,12 +70,18 @@ def upload_document(slug: str):
     consultation = queries.get_by_slug(slug, include_drafts=True)
     require_role(consultation, Role.drafter)
     form = DocumentForm()
+    series = services.document_series(consultation)
+    form.revises.choices = [SelectChoice("", _("A new document"))] + [
+        SelectChoice(str(versions[0].id), _("A revised version of: %(title)s", title=versions[0].title))
+        for versions in series]
     if form.validate_on_submit():
+        revises = next((v[0] for v in series if str(v[0].id) == form.revises.data), None)
         try:
             services.add_document(
                 consultation, stream=form.file.data.stream, filename=form.file.data.filename,
                 title=form.title.data, upload_dir=current_app.config["UPLOAD_DIR"],
                 max_bytes=current_app.config["MAX_DOCUMENT_BYTES"], actor=current_user,
+                revises=revises, version_date=form.version_date.data,
             )
         except ValidationFailed as exc:
             db.session.rollback()
@@ -81,7 +90,7 @@ def upload_document(slug: str):
             db.session.commit()
             flash(_("Document added."), "success")
             return redirect(url_for("consultations.upload_document", slug=slug))
-    return render_template("consultations/documents.html", consultation=consultation, form=form,
+    return render_template("consultations/documents.html", consultation=consultation, form=form, series=series,
                            answered_form=AnsweredForm(answered=consultation.answered))
 
 

@@ -8,6 +8,7 @@ from flask import current_app
 
 from ..cli import domain_errors
 from ..consultations.queries import get_by_slug
+from ..site import settings as site_settings
 from ..extensions import db
 from . import importers
 
@@ -40,7 +41,7 @@ def import_csv(file, slug, text_column, question_key, stakeholder_column, name_c
         stakeholder_column=stakeholder_column, name_column=name_column,
         organisation_column=organisation_column, date_column=date_column, consent=consent,
         secret=current_app.config["SECRET_KEY"],
-        reference_prefix=current_app.config["SUBMISSION_REFERENCE_PREFIX"],
+        reference_prefix=site_settings.get("reference_prefix"),
     )
     db.session.commit()
     click.echo(f"Imported {_n(report.created, 'submission')} into {slug} "
@@ -56,7 +57,7 @@ def import_polis(folder, slug, title):
     """Create a consultation from a Polis open-data conversation folder (comments.csv)."""
     report = importers.import_polis(
         folder, slug=slug, title=title, secret=current_app.config["SECRET_KEY"],
-        reference_prefix=current_app.config["SUBMISSION_REFERENCE_PREFIX"],
+        reference_prefix=site_settings.get("reference_prefix"),
     )
     db.session.commit()
     click.echo(f"Imported {_n(report.created, 'Polis comment')} into {slug} ({report.skipped} blank skipped)")

@@ -28,6 +28,7 @@ from ..common.visibility import Audience, not_a_surface, public_surface
 from ..common.visitors import address_key, device_id, visitor_hash, visitor_key
 from ..consultations import queries as consultation_queries
 from ..errors import ValidationFailed
+from ..site import settings as site_settings
 from ..extensions import csrf, db, limiter
 from . import queries, services
 from .forms import new_client_token, submission_form_class
@@ -147,7 +148,7 @@ def new_submission(slug: str):
         try:
             submission, token, created = services.create_submission(
                 consultation, data, secret=current_app.config["SECRET_KEY"],
-                reference_prefix=current_app.config["SUBMISSION_REFERENCE_PREFIX"],
+                reference_prefix=site_settings.get("reference_prefix"),
                 stored_attachment=kept, upload_dir=current_app.config["UPLOAD_DIR"],
             )
             db.session.commit()  # durable before the page says so

@@ -1,0 +1,1 @@
+"""Site administration: settings, editable legal and help pages, backups."""
