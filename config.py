@@ -58,6 +58,9 @@ class Config:
     REGISTER_RATE_LIMIT = "10 per hour"  # refused forms do not count
     RESET_RATE_LIMIT = "10 per hour"
     RESET_ACCOUNT_RATE_LIMIT = "3 per hour"  # reset links sent to one address
+    REGISTER_ACCOUNT_RATE_LIMIT = "3 per hour"  # registrations (and "someone tried" mails) for one address
+    # sign-in, registration and reset from one network address (a backstop: many people share one)
+    ACCOUNT_ADDRESS_RATE_LIMIT = "100 per hour"
 
     # Flask-Mail. MAIL_SUPPRESS_SEND prints each message to the log instead of sending it.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

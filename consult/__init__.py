@@ -128,8 +128,18 @@ def register_extensions(app) -> None:
     from .accounts.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    def load_user(identifier: str):
+        """The user of a session or remember cookie ``<id>:<session_token>``; ``None`` when the
+        token no longer matches (password changed, signed out, account deleted and id reused)."""
+        import hmac
+
+        user_id, _sep, token = (identifier or "").partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not hmac.compare_digest(user.session_token, token):
+            return None
+        return user
 
     # Import every model so the metadata is complete (migrations, relationships by name).
     from . import models

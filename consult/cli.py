@@ -37,11 +37,11 @@ def domain_errors(func):
 
 def _register() -> None:
     from .accounts.cli import apply_retention, create_user
-    from .site.cli import backup_command, moderation_digest, restore_command
     from .analysis.cli import analyse
     from .consultations.cli import add_document
     from .demo.cli import seed_demo
     from .exports.cli import export
+    from .site.cli import backup_command, moderation_digest, restore_command
     from .submissions.cli import import_csv, import_polis
 
     for command in (create_user, apply_retention, backup_command, restore_command, moderation_digest, analyse, add_document, seed_demo, export, import_csv, import_polis):

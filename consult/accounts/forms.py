@@ -14,8 +14,10 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    URLField,
 )
 from wtforms.validators import (
+    URL,
     AnyOf,
     DataRequired,
     Email,
@@ -64,7 +66,7 @@ class RegisterForm(BaseForm):
 
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     email = _email_field()
-    password = PasswordField(_l("Password (at least 10 characters)"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Password (at least 10 characters)"), validators=[DataRequired(), Length(min=10, max=200)])
     password_again = PasswordField(_l("Password again"), validators=[
         DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))])
     consent = BooleanField(ACCOUNT_CONSENT, validators=[DataRequired(message=_l("An account needs this consent."))])
@@ -80,7 +82,7 @@ class ResetRequestForm(BaseForm):
 class ResetForm(BaseForm):
     """Choose a new password."""
 
-    password = PasswordField(_l("New password (at least 10 characters)"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("New password (at least 10 characters)"), validators=[DataRequired(), Length(min=10, max=200)])
     password_again = PasswordField(_l("New password again"), validators=[
         DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))])
 
@@ -104,7 +106,8 @@ class ClaimForm(BaseForm):
     kind = SelectField(_l("Kind of organisation"),
                        choices=[SelectChoice(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()],
                        validators=[DataRequired(), AnyOf([k.value for k in OrganisationKind])])
-    website = StringField(_l("Website (optional)"), validators=[Optional(), Length(max=300)])
+    website = URLField(_l("Website (optional)"), validators=[Optional(), Length(max=300),
+                                                             URL(require_tld=True, message=_l("Give a web address starting with https:// or http://."))])
     position = StringField(_l("Your position in the organisation"), validators=[DataRequired(), Length(max=200)])
     evidence = FileField(_l("Evidence: an official letter or assignment (PDF, JPEG or PNG)"))
 

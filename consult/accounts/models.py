@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -40,6 +41,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # random; part of every session and "keep me signed in" cookie. A new one (password change,
+    # reset, sign-out, suspension) ends every session of the account, and a cookie of a deleted
+    # account can never open another account that later gets the same id.
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16), nullable=False)
     # an admin's suspension (until a time) or ban (no end) for repeated abuse, with the reason
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     banned: Mapped[bool] = mapped_column(default=False, nullable=False)
@@ -61,6 +66,14 @@ class User(UserMixin, TimestampMixin, db.Model):
         if self.is_admin:
             return True
         return any(r.role == role and r.consultation_id == consultation_id for r in self.roles)
+
+    def get_id(self) -> str:
+        """Flask-Login's identifier in the session and remember cookie: ``<id>:<session_token>``."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember cookie of this account (flush to take effect)."""
+        self.session_token = secrets.token_hex(16)
 
     @property
     def is_staff(self) -> bool:
@@ -103,6 +116,9 @@ class RoleChange(db.Model):
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     action: Mapped[str] = mapped_column(String(8), nullable=False)  # "grant" or "revoke"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    actor = relationship("User", foreign_keys=[actor_id], viewonly=True)
+    consultation = relationship("Consultation", viewonly=True)
 
 
 @event.listens_for(RoleChange, "before_update")

@@ -35,7 +35,9 @@ def find_or_create(name: str, kind: OrganisationKind | str, website: str | None 
     """The organisation named ``name`` (compared by :func:`name_key`), created if new (flushed).
 
     Raises:
-        ValidationFailed: empty or longer than ``MAX_NAME`` characters; unknown kind.
+        ValidationFailed: empty or longer than ``MAX_NAME`` characters; unknown kind; a website
+            that is not an http(s) address. (An existing organisation keeps its kind and website;
+            an admin sees each claimant's evidence before verifying.)
     """
     clean = re.sub(r"\s+", " ", (name or "").strip())
     if not clean or len(clean) > MAX_NAME:
@@ -45,9 +47,12 @@ def find_or_create(name: str, kind: OrganisationKind | str, website: str | None 
         kind = OrganisationKind(kind)
     except ValueError as exc:
         raise ValidationFailed({"kind": [_l("Choose what kind of organisation it is.")]}) from exc
+    website = (website or "").strip() or None
+    if website and not re.match(r"^https?://[^\s/$.?#].[^\s]*$", website, re.IGNORECASE):
+        raise ValidationFailed({"website": [_l("Give a web address starting with https:// or http://.")]})
     org = db.session.scalar(select(Organisation).where(Organisation.name_key == name_key(clean)))
     if org is None:
-        org = Organisation(name=clean, name_key=name_key(clean), kind=kind, website=(website or "").strip() or None)
+        org = Organisation(name=clean, name_key=name_key(clean), kind=kind, website=website)
         db.session.add(org)
         db.session.flush()
     return org

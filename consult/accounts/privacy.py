@@ -83,7 +83,7 @@ def anonymise_submission(submission, *, now=None) -> None:
     from ..moderation.services import erase_original
 
     submission.name = submission.email = submission.region = None
-    submission.user_id = submission.source_hash = None
+    submission.user_id = submission.source_hash = submission.representative_claim_id = None
     submission.anonymised_at = now or utcnow()
     for original in db.session.scalars(select(RedactedOriginal).where(
             RedactedOriginal.submission_id == submission.id, RedactedOriginal.original.is_not(None))):

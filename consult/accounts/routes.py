@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -20,13 +21,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..common.files import FileRejected, store_upload
 from ..common.dates import format_wib
+from ..common.files import FileRejected, store_upload
 from ..common.forms import apply_errors
 from ..common.i18n import safe_next
 from ..common.mail import send_mail
 from ..common.visibility import not_a_surface
-from ..common.visitors import visitor_key
+from ..common.visitors import address_key, visitor_key
 from ..errors import ValidationFailed
 from ..extensions import db, limiter
 from . import organisations, privacy, services
@@ -63,19 +64,31 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
+def _registered(_response) -> bool:
+    """Only a registration form that was accepted counts against the limits (not typos)."""
+    return bool(g.get("registration_accepted"))
+
+
+def _register_key() -> str:
+    """The address being registered: one inbox is not flooded with "someone tried" mails."""
+    return "register:" + (request.form.get("email") or "").strip().lower()
+
+
 def _home_for(user) -> str:
     return url_for("analysis.dashboard") if user.is_staff else url_for("accounts.account")
 
 
-def _send_verification(user) -> None:
+def _send_verification(user, next_path: str | None = None) -> None:
     token = services.make_token(user, "verify", current_app.config["SECRET_KEY"])
+    next_path = safe_next(next_path, "") or None
     send_mail(user.email, _("Confirm your e-mail address"),
               render_template("emails/verify.txt", user=user,
-                              url=url_for("accounts.verify", token=token, _external=True)))
+                              url=url_for("accounts.verify", token=token, next=next_path, _external=True)))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_config_limit("LOGIN_RATE_LIMIT"), key_func=visitor_key, methods=["POST"])
+@limiter.limit(_config_limit("ACCOUNT_ADDRESS_RATE_LIMIT"), key_func=address_key, methods=["POST"])
 @limiter.limit(_config_limit("LOGIN_ACCOUNT_RATE_LIMIT"), key_func=_account_key, methods=["POST"],
                deduct_when=_failed)
 @not_a_surface("accounts.login", "the sign-in form")
@@ -107,14 +120,21 @@ def login():
 @login_required
 @not_a_surface("accounts.logout", "signs out (POST only)")
 def logout():
-    """Sign out (POST, so a link on another site cannot sign anyone out)."""
+    """Sign out (POST, so a link on another site cannot sign anyone out). Every session and
+    "keep me signed in" cookie of the account ends, so a copied cookie stops working too."""
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("consultations.list_consultations"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_config_limit("REGISTER_RATE_LIMIT"), key_func=visitor_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_config_limit("REGISTER_RATE_LIMIT"), key_func=visitor_key, methods=["POST"], deduct_when=_registered)
+@limiter.limit(_config_limit("ACCOUNT_ADDRESS_RATE_LIMIT"), key_func=address_key, methods=["POST"],
+               deduct_when=_registered)
+@limiter.limit(_config_limit("REGISTER_ACCOUNT_RATE_LIMIT"), key_func=_register_key, methods=["POST"],
+               deduct_when=_registered)
 @not_a_surface("accounts.register", "the registration form")
 def register():
     """Register as a respondent. The answer is the same whether or not the address already has
@@ -131,8 +151,9 @@ def register():
             apply_errors(form, exc.errors)
         else:
             db.session.commit()
+            g.registration_accepted = True
             if created:
-                _send_verification(user)
+                _send_verification(user, form.next.data)
             else:
                 send_mail(user.email, _("Someone tried to register with your e-mail address"),
                           render_template("emails/already_registered.txt",
@@ -144,19 +165,22 @@ def register():
 @bp.route("/verify/<token>")
 @not_a_surface("accounts.verify", "confirms an e-mail address and redirects")
 def verify(token: str):
-    """Follow the link sent on registration: the address is confirmed and the user signed in."""
+    """Follow the link sent on registration: the address is confirmed; the person then signs in
+    with their password (opening a link never signs anyone in, so a link sent by someone else
+    cannot put a visitor into another person's account)."""
     user = services.verify_email(token, current_app.config["SECRET_KEY"])
+    next_path = safe_next(request.args.get("next"), "") or None
     if user is None:
         flash(_("This link is not valid or has expired. Sign in to get a new one."), "error")
-        return redirect(url_for("accounts.login"))
+        return redirect(url_for("accounts.login", next=next_path))
     db.session.commit()
-    login_user(user)
-    flash(_("Your e-mail address is confirmed. Welcome!"), "success")
-    return redirect(_home_for(user))
+    flash(_("Your e-mail address is confirmed. Sign in to continue."), "success")
+    return redirect(url_for("accounts.login", next=next_path))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(_config_limit("RESET_RATE_LIMIT"), key_func=visitor_key, methods=["POST"])
+@limiter.limit(_config_limit("ACCOUNT_ADDRESS_RATE_LIMIT"), key_func=address_key, methods=["POST"])
 @limiter.limit(_config_limit("RESET_ACCOUNT_RATE_LIMIT"), key_func=_reset_key, methods=["POST"])
 @not_a_surface("accounts.reset_request", "the form asking for a password reset link")
 def reset_request():
@@ -237,6 +261,8 @@ def delete_account():
     if form.validate_on_submit():
         if services.authenticate(current_user.email, form.password.data) is None:
             form.password.errors.append(_("The password is not correct."))
+        elif current_user.is_admin and services.admin_count() <= 1:
+            form.form_errors.append(_("You are the site's only admin: make someone else admin first."))
         else:
             user = current_user._get_current_object()
             logout_user()
@@ -295,3 +321,21 @@ def claim_evidence(claim_id: int):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error):
+    """Rate limit on sign-in, registration or reset: say so and show the form again with what
+    was typed (never the password)."""
+    forms = {"accounts.login": (LoginForm, "accounts/login.html"), "accounts.register": (RegisterForm,
+             "accounts/register.html"), "accounts.reset_request": (ResetRequestForm, "accounts/reset_request.html")}
+    form_class, template = forms.get(request.endpoint, (None, None))
+    flash(_("Too many attempts from here in a short time. Please wait a while (at most an hour) and try again."),
+          "error")
+    if form_class is None:
+        return redirect(url_for("consultations.list_consultations"))
+    form = form_class()
+    for name in ("password", "password_again"):
+        if hasattr(form, name):
+            getattr(form, name).data = ""
+    return render_template(template, form=form), 429

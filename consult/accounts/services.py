@@ -42,6 +42,8 @@ def set_password(user: User, password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationFailed({"password": [_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]})
     user.password_hash = _hasher.hash(password)
+    if user.id is not None:
+        user.end_sessions()  # a new password signs every other device out
 
 
 def create_user(email: str, password: str, *, name: str | None = None, is_admin: bool = False,
@@ -107,13 +109,17 @@ def set_admin(user: User, is_admin: bool, *, actor: User | None = None) -> None:
     if user.is_admin == is_admin:
         return
     if not is_admin:
-        admins = db.session.scalar(select(func.count()).select_from(User).where(User.is_admin.is_(True),
-                                                                                User.active.is_(True)))
-        if admins <= 1:
+        if admin_count() <= 1:
             raise LastAdmin({"admin": [_l("The site needs at least one admin.")]})
     user.is_admin = is_admin
     _log_role(actor, user, "admin", "grant" if is_admin else "revoke")
     db.session.flush()
+
+
+def admin_count() -> int:
+    """Active site admins."""
+    return db.session.scalar(select(func.count()).select_from(User).where(User.is_admin.is_(True),
+                                                                          User.active.is_(True))) or 0
 
 
 def role_log(user: User | None = None, limit: int = 200) -> list[RoleChange]:
@@ -272,6 +278,7 @@ def suspend(user: User, actor: User, *, reason: str, until=None) -> None:
     if until is not None and until <= utcnow():
         raise ValidationFailed({"until": [_l("Choose a time in the future, or ban without an end.")]})
     user.suspended_until, user.banned, user.suspension_reason = until, until is None, reason
+    user.end_sessions()
     _account_event(actor, user, "ban" if until is None else "suspend", until=until, reason=reason)
     db.session.flush()
 

@@ -18,7 +18,6 @@ from ..consultations import queries as consultation_queries
 from ..consultations.models import Consultation
 from ..extensions import db
 from ..submissions.queries import choice_counts, count_for
-from . import jobs as analysis_jobs
 from . import queries, services
 from .forms import RunAnalysisForm
 

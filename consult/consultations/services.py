@@ -20,7 +20,6 @@ from ..extensions import db
 from .models import (
     Consultation,
     ConsultationEvent,
-    DeletionRule,
     Document,
     Lifecycle,
     ModerationMode,

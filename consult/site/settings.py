@@ -36,7 +36,7 @@ def _all() -> dict[str, str]:
         return g.site_settings
     try:
         rows = {row.key: row.value for row in db.session.scalars(db.select(SiteSetting))}
-    except Exception:  # noqa: BLE001 — before the first migration the table does not exist yet
+    except Exception:
         db.session.rollback()
         rows = {}
     if has_app_context():

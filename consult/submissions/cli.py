@@ -8,8 +8,8 @@ from flask import current_app
 
 from ..cli import domain_errors
 from ..consultations.queries import get_by_slug
-from ..site import settings as site_settings
 from ..extensions import db
+from ..site import settings as site_settings
 from . import importers
 
 

@@ -28,8 +28,8 @@ from ..common.visibility import Audience, not_a_surface, public_surface
 from ..common.visitors import address_key, device_id, visitor_hash, visitor_key
 from ..consultations import queries as consultation_queries
 from ..errors import ValidationFailed
-from ..site import settings as site_settings
 from ..extensions import csrf, db, limiter
+from ..site import settings as site_settings
 from . import queries, services
 from .forms import new_client_token, submission_form_class
 
@@ -132,6 +132,9 @@ def new_submission(slug: str):
                 "Send again."), "warning")
     if form_ok and not errors and not csrf_expired:
         claim = claims.get(form.claim.data or "")
+        if form.claim.data and claim is None:
+            errors["claim"] = [_("Choose one of your organisations, or “Myself”.")]
+    if form_ok and not errors and not csrf_expired:
         data = services.SubmissionInput(
             stakeholder_type=form.stakeholder_type.data,
             body=form.body.data or "",
@@ -255,7 +258,8 @@ def list_public(slug: str):
     newest first, 20 a page; hidden ones as "hidden by a moderator: reason"."""
     consultation = consultation_queries.get_by_slug(slug)
     page = request.args.get("page", "1")
-    listing = queries.public_listing(consultation, page=int(page) if page.isdigit() and int(page) > 0 else 1)
+    number = int(page) if page.isascii() and page.isdigit() and len(page) <= 6 and int(page) > 0 else 1
+    listing = queries.public_listing(consultation, page=number)
     return render_template("submissions/public_list.html", consultation=consultation, listing=listing,
                            entries=[_public_entry(s) for s in listing.items],
                            count=queries.count_for(consultation, Audience.PUBLIC), reasons=_reason_labels())

@@ -1,5 +1,5 @@
 """Authoring and administration: consultation topic and event log, document versions, site
-settings, editable legal and help pages, account suspensions and bans.
+settings, editable legal and help pages, account suspensions and bans; a session token per account.
 
 Revision ID: 8d49cb1b7ab3
 Revises: 7d51b92d88cc
@@ -85,11 +85,17 @@ def upgrade():
         batch_op.add_column(sa.Column('suspended_until', consult.common.types.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('banned', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('suspension_reason', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('session_token', sa.String(length=32), nullable=False, server_default=''))
+    # every existing account gets its own random session token (old cookies stop working once)
+    random_token = ("lower(hex(randomblob(16)))" if op.get_bind().dialect.name == "sqlite"
+                    else "md5(random()::text || clock_timestamp()::text)")
+    op.execute(f"UPDATE users SET session_token = {random_token}")
 
 
 
 def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('session_token')
         batch_op.drop_column('suspension_reason')
         batch_op.drop_column('banned')
         batch_op.drop_column('suspended_until')

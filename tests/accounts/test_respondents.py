@@ -36,7 +36,9 @@ def register_and_verify(client, **overrides) -> str:
     assert page.status_code == 200 and "Periksa email Anda" in page.get_data(as_text=True)
     [message] = outbox
     verify = client.get(_link(message, "/auth/verify/"))
-    assert verify.status_code == 302
+    assert verify.status_code == 302 and "/auth/login" in verify.headers["Location"]
+    signed_in = client.post("/auth/login", data={"email": data["email"], "password": data["password"]})
+    assert signed_in.status_code == 302
     return data["email"]
 
 
@@ -50,7 +52,10 @@ def test_register_verify_and_sign_in(app, client):
         refused = client.post("/auth/login", data={"email": "siti@example.org", "password": "kata-sandi-panjang"})
     assert refused.status_code == 200 and "Konfirmasi alamat email" in refused.get_data(as_text=True)
     assert len(again) == 1
-    assert client.get(_link(message, "/auth/verify/")).headers["Location"].endswith("/auth/account")
+    assert "/auth/login" in client.get(_link(message, "/auth/verify/")).headers["Location"]
+    assert client.get("/auth/account").status_code == 302  # opening the link signs no one in
+    assert client.post("/auth/login", data={"email": "siti@example.org", "password": "kata-sandi-panjang"}) \
+        .headers["Location"].endswith("/auth/account")
     account = client.get("/auth/account").get_data(as_text=True)
     assert "siti@example.org" in account
     with app.app_context():
@@ -264,8 +269,8 @@ def test_admin_grants_and_revokes_roles_and_the_change_is_logged(app, client, ma
         assert [(r.role, r.action) for r in rows][-3:] == [("drafter", "grant"), ("drafter", "revoke"),
                                                            ("admin", "grant")]
         assert rows[-1].actor_id is not None
-    page = client.get(f"/staff/admin/users/{user_id}").get_data(as_text=True)
-    assert "grant drafter" in page and "revoke drafter" in page
+    page = client.get(f"/staff/admin/users/{user_id}?lang=en").get_data(as_text=True)
+    assert "Grant: Drafter · Kebijakan ASN · admin@example.org" in page and "Revoke: Drafter" in page
     # the last admin cannot be removed
     with app.app_context():
         admin_id = db.session.scalar(db.select(User.id).where(User.email == "admin@example.org"))
@@ -280,3 +285,83 @@ def test_admin_pages_are_for_admins_only(client, make_consultation, make_user, l
     login(make_user("drafter@example.org", role="drafter", slug=slug))
     for url in ("/staff/admin/users", "/staff/admin/organisations", f"/staff/admin/consultations/{slug}/privacy"):
         assert client.get(url).status_code == 403, url
+
+
+def test_old_cookies_stop_working_after_sign_out_reset_or_deletion(app, client, make_user):
+    from consult.accounts.services import create_user
+
+    register_and_verify(client)
+    domain = app.config["SERVER_NAME"]
+    stolen = client.get_cookie("session", domain=domain).value
+    thief = app.test_client()
+    thief.set_cookie("session", stolen, domain=domain)
+    assert thief.get("/auth/account").status_code == 200
+    client.post("/auth/logout")
+    assert thief.get("/auth/account").status_code == 302  # signing out ends the copied session too
+    # a deleted account's cookie never opens the next account that gets the same id
+    client.post("/auth/login", data={"email": "siti@example.org", "password": "kata-sandi-panjang", "remember": "y"})
+    remember = client.get_cookie("remember_token", domain=domain).value
+    session_cookie = client.get_cookie("session", domain=domain).value
+    client.post("/auth/account/delete", data={"password": "kata-sandi-panjang"})
+    with app.app_context():
+        create_user("baru@example.org", "correct-horse-1", is_admin=True)
+        db.session.commit()
+    for cookies in ({"session": session_cookie}, {"remember_token": remember}):
+        replay = app.test_client()
+        for name, value in cookies.items():
+            replay.set_cookie(name, value, domain=domain)
+        assert replay.get("/staff/admin/users").status_code == 302, cookies
+
+
+def test_the_last_admin_cannot_delete_their_account(client, make_user, login):
+    login(make_user("satu@example.org", role="admin"))
+    page = client.post("/auth/account/delete", data={"password": "correct-horse-1"})
+    assert page.status_code == 200 and "satu-satunya admin" in page.get_data(as_text=True)
+
+
+def test_registration_limits_count_only_accepted_forms_and_keep_the_input(template_db, tmp_path):
+    import shutil as _shutil
+
+    from consult import create_app
+    from tests.conftest import _config
+
+    db_path = tmp_path / "rl.sqlite3"
+    _shutil.copy(template_db, db_path)
+    app = create_app("testing", _config(db_path, tmp_path, RATELIMIT_ENABLED=True, REGISTER_RATE_LIMIT="2 per hour",
+                                        REGISTER_ACCOUNT_RATE_LIMIT="1 per hour"))
+    client = app.test_client()
+    client.get("/auth/register")
+    for _ in range(3):  # typos do not count
+        assert client.post("/auth/register", data={**REGISTRATION, "password_again": "x"}).status_code == 200
+    assert client.post("/auth/register", data=REGISTRATION).status_code == 200
+    again = client.post("/auth/register", data=REGISTRATION)  # the same address: one per hour
+    assert again.status_code == 429 and 'value="siti@example.org"' in again.get_data(as_text=True)
+    assert client.post("/auth/register", data={**REGISTRATION, "email": "dua@example.org"}).status_code == 200
+    limited = client.post("/auth/register", data={**REGISTRATION, "email": "tiga@example.org"})
+    assert limited.status_code == 429 and "Terlalu banyak percobaan" in limited.get_data(as_text=True)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_suspension_ends_sessions_and_is_logged_and_told(app, client, make_user, login):
+    from consult.accounts.models import AccountEvent
+
+    register_and_verify(client)
+    user_client = client
+    admin = app.test_client()
+    make_user("admin@example.org", role="admin")
+    admin.post("/auth/login", data={"email": "admin@example.org", "password": "correct-horse-1"})
+    with app.app_context():
+        user_id = db.session.scalar(db.select(User.id).where(User.email == "siti@example.org"))
+    with mail.record_messages() as outbox:
+        admin.post(f"/staff/admin/users/{user_id}", data={"suspend": "ban", "reason": "Spam berulang."})
+    assert outbox and "Spam berulang." in outbox[0].body
+    assert user_client.get("/auth/account").status_code == 302
+    refused = user_client.post("/auth/login", data={"email": "siti@example.org", "password": "kata-sandi-panjang"})
+    assert "ditutup oleh admin" in refused.get_data(as_text=True)
+    admin.post(f"/staff/admin/users/{user_id}", data={"suspend": "reinstate"})
+    assert user_client.post("/auth/login", data={"email": "siti@example.org", "password": "kata-sandi-panjang"}) \
+        .status_code == 302
+    with app.app_context():
+        assert [e.action for e in db.session.scalars(db.select(AccountEvent).order_by(AccountEvent.id))] == \
+            ["ban", "reinstate"]

@@ -151,7 +151,11 @@ def test_a_representative_registers_claims_an_organisation_and_an_admin_verifies
         page.get_by_role("button", name="Buat akun").click()
         page.wait_for_selector("text=Periksa email Anda")
     link = _re.search(r"http://[^\s]+/auth/verify/\S+", outbox[0].body).group(0)
-    page.goto(link)
+    page.goto(link)  # confirms the address; signing in is still needed
+    assert "dikonfirmasi" in page.locator("body").inner_text()
+    page.locator("#email").fill("siti@example.org")
+    page.locator("#password").fill("kata-sandi-panjang")
+    page.locator("main button[type=submit]").click()
     assert "Akun Anda" in page.locator("h1").inner_text()
     page.get_by_role("link", name="Ajukan diri sebagai wakil organisasi").click()
     page.get_by_label("Nama organisasi").fill("Korpri Lampung Utara")
