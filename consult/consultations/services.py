@@ -161,7 +161,8 @@ def add_document(
             raise ValidationFailed({"revises": [_l("That document belongs to another consultation.")]})
         series = revises.series_id or revises.id
         document.series_id = series
-        document.version = 1 + max(d.version for d in consultation.documents if (d.series_id or d.id) == series)
+        document.version = 1 + max(d.version or 1 for d in consultation.documents
+                                    if d is not document and (d.series_id or d.id) == series)
     db.session.add(document)
     db.session.flush()
     if document.series_id is None:

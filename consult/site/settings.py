@@ -17,6 +17,7 @@ import re
 
 from flask import current_app, g, has_app_context
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from ..errors import ValidationFailed
 from ..extensions import db
