@@ -141,8 +141,12 @@ def register_extensions(app) -> None:
             return None
         return user
 
-    # Import every model so the metadata is complete (migrations, relationships by name).
+    # Import every model so the metadata is complete (migrations, relationships by name), and
+    # every module that registers a background job.
     from . import models
+    from .analysis import jobs as analysis_jobs
+
+    app.extensions["consult_modules"] = (models, analysis_jobs)
 
 
 def _sqlite_pragmas(app) -> None:
