@@ -1,8 +1,9 @@
 """Fixtures shared by the whole suite.
 
 The database is built once per session with the real migrations (``flask db upgrade``) into a
-template SQLite file; each test gets its own copy of that file, so tests are isolated and may
-use background threads. Builders (``make_consultation``, ``make_submission``, ``make_user``)
+template — a SQLite file, or, when ``CONSULT_TEST_POSTGRES`` names a PostgreSQL server, a
+template database — and each test gets its own copy (a file copy, or ``CREATE DATABASE …
+TEMPLATE``), so tests are isolated and may use background threads. Builders (``make_consultation``, ``make_submission``, ``make_user``)
 create rows through the services and return plain values (slugs, references, tokens), so tests
 never hold objects across app contexts.
 """
@@ -21,6 +22,8 @@ from werkzeug.serving import make_server
 from consult import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
+# e.g. postgresql+psycopg://consult:consult@127.0.0.1:5432/consult — run the suite on PostgreSQL
+POSTGRES = os.environ.get("CONSULT_TEST_POSTGRES")
 SHARED_DATA = Path(os.environ.get("CONSULT_SHARED_DATA", ROOT.parent / "shared" / "data"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -44,9 +47,10 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped under CI=true: {report.longrepr}"
 
 
-def _config(db_path: Path, tmp: Path, **extra) -> dict:
+def _config(database: Path | str, tmp: Path, **extra) -> dict:
+    """Test configuration on ``database``: a SQLite file path or a database URL."""
     return {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "SQLALCHEMY_DATABASE_URI": database if isinstance(database, str) else f"sqlite:///{database}",
         "UPLOAD_DIR": str(tmp / "uploads"),
         "INSTANCE_PATH": str(tmp / "instance"),
         "SHARED_DATA_DIR": str(SHARED_DATA),
@@ -73,33 +77,99 @@ def compiled_catalogues():
                 write_mo(out, catalogue)
 
 
+class DatabaseTemplate:
+    """The migrated template database; :meth:`fresh` gives each test its own copy."""
+
+    def __init__(self, tmp: Path):
+        import uuid
+
+        self.tmp = tmp
+        self.copies: list[str] = []
+        self.prefix = f"consult_t{uuid.uuid4().hex[:8]}"
+        if POSTGRES:
+            self.source = f"{self.prefix}_template"
+            self._admin(f'CREATE DATABASE "{self.source}"')
+            self.uri = self._url(self.source)
+        else:
+            self.source = tmp / "template.sqlite3"
+            self.uri = self.source
+        from flask_migrate import upgrade
+
+        from consult.extensions import db
+
+        app = create_app("testing", _config(self.uri, tmp))
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+
+    @property
+    def kind(self) -> str:
+        """``postgresql`` or ``sqlite``."""
+        return "postgresql" if POSTGRES else "sqlite"
+
+    def _url(self, name: str) -> str:
+        from sqlalchemy.engine import make_url
+
+        return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+
+    def _admin(self, sql: str) -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(sql))
+        engine.dispose()
+
+    def fresh(self, tmp_path: Path, name: str = "test") -> Path | str:
+        """A new copy of the template: a SQLite file under ``tmp_path`` or a database URL."""
+        if not POSTGRES:
+            path = tmp_path / f"{name}.sqlite3"
+            shutil.copy(self.source, path)
+            return path
+        database = f"{self.prefix}_{len(self.copies)}"
+        self._admin(f'CREATE DATABASE "{database}" TEMPLATE "{self.source}"')
+        self.copies.append(database)
+        return self._url(database)
+
+    def drop_all(self) -> None:
+        """Drop every copy and the template (PostgreSQL)."""
+        if POSTGRES:
+            for database in [*self.copies, self.source]:
+                self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> Path:
-    """A SQLite file migrated to the head revision, built once per session."""
-    from flask_migrate import upgrade
-
-    tmp = tmp_path_factory.mktemp("template")
-    path = tmp / "template.sqlite3"
-    app = create_app("testing", _config(path, tmp))
-    from consult.extensions import db
-
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
-    return path
+def template_db(tmp_path_factory) -> DatabaseTemplate:
+    """The database migrated to the head revision, built once per session."""
+    template = DatabaseTemplate(tmp_path_factory.mktemp("template"))
+    yield template
+    template.drop_all()
 
 
 @pytest.fixture
-def app(template_db, tmp_path):
-    """A testing app on its own copy of the migrated database."""
-    db_path = tmp_path / "test.sqlite3"
-    shutil.copy(template_db, db_path)
-    application = create_app("testing", _config(db_path, tmp_path))
-    yield application
+def make_app(template_db, tmp_path):
+    """Builder: a testing app on a fresh copy of the database, with configuration overrides;
+    its engine is disposed after the test."""
+    made = []
+
+    def make(name: str = "test", **overrides):
+        application = create_app("testing", _config(template_db.fresh(tmp_path, name), tmp_path, **overrides))
+        made.append(application)
+        return application
+
+    yield make
     from consult.extensions import db
 
-    with application.app_context():
-        db.engine.dispose()
+    for application in made:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """A testing app on its own copy of the migrated database."""
+    return make_app()
 
 
 @pytest.fixture
@@ -117,9 +187,7 @@ def runner(app):
 @pytest.fixture
 def live_app(template_db, tmp_path):
     """(app, base URL) of a real HTTP server on a free loopback port, with its own database."""
-    db_path = tmp_path / "live.sqlite3"
-    shutil.copy(template_db, db_path)
-    config = _config(db_path, tmp_path)
+    config = _config(template_db.fresh(tmp_path, "live"), tmp_path)
     config.pop("SERVER_NAME")
     app = create_app("testing", config)
     server = make_server("127.0.0.1", 0, app, threaded=True)

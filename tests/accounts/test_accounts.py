@@ -84,16 +84,11 @@ def test_create_user_again_sets_the_new_password(app, runner, make_consultation)
         assert authenticate("x@example.org", "kedua-panjang-22") is not None
 
 
-def test_failed_logins_are_limited_per_account_across_devices(template_db, tmp_path):
-    import shutil
+def test_failed_logins_are_limited_per_account_across_devices(make_app):
 
-    from consult import create_app
-    from tests.conftest import _config
 
-    db_path = tmp_path / "login.sqlite3"
-    shutil.copy(template_db, db_path)
-    app = create_app("testing", _config(db_path, tmp_path, RATELIMIT_ENABLED=True,
-                                        LOGIN_ACCOUNT_RATE_LIMIT="3 per hour"))
+    app = make_app("login", RATELIMIT_ENABLED=True,
+                                        LOGIN_ACCOUNT_RATE_LIMIT="3 per hour")
     with app.app_context():
         create_user("target@example.org", "panjang-sekali-1")
         db.session.commit()

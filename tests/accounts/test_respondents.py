@@ -319,16 +319,11 @@ def test_the_last_admin_cannot_delete_their_account(client, make_user, login):
     assert page.status_code == 200 and "satu-satunya admin" in page.get_data(as_text=True)
 
 
-def test_registration_limits_count_only_accepted_forms_and_keep_the_input(template_db, tmp_path):
-    import shutil as _shutil
+def test_registration_limits_count_only_accepted_forms_and_keep_the_input(make_app):
 
-    from consult import create_app
-    from tests.conftest import _config
 
-    db_path = tmp_path / "rl.sqlite3"
-    _shutil.copy(template_db, db_path)
-    app = create_app("testing", _config(db_path, tmp_path, RATELIMIT_ENABLED=True, REGISTER_RATE_LIMIT="2 per hour",
-                                        REGISTER_ACCOUNT_RATE_LIMIT="1 per hour"))
+    app = make_app("rl", RATELIMIT_ENABLED=True, REGISTER_RATE_LIMIT="2 per hour",
+                                        REGISTER_ACCOUNT_RATE_LIMIT="1 per hour")
     client = app.test_client()
     client.get("/auth/register")
     for _ in range(3):  # typos do not count

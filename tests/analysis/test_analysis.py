@@ -160,16 +160,11 @@ def test_drafter_runs_the_analysis_and_sees_themes(app, make_consultation, make_
     assert labels and labels[0] in receipt
 
 
-def test_job_runs_in_a_background_thread_with_progress(template_db, tmp_path):
-    import shutil
+def test_job_runs_in_a_background_thread_with_progress(make_app):
 
-    from consult import create_app
     from consult.jobs import Job, JobState, enqueue
-    from tests.conftest import _config
 
-    path = tmp_path / "jobs.sqlite3"
-    shutil.copy(template_db, path)
-    app = create_app("testing", _config(path, tmp_path, JOBS_INLINE=False))
+    app = make_app("jobs", JOBS_INLINE=False)
     with app.app_context():
         from consult.common.mixins import ModerationStatus
         from consult.consultations.services import add_question, create_consultation

@@ -7,9 +7,14 @@ import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
-from consult.consultations.models import Consultation, ConsultationEvent, Document, Question
+from consult.consultations.models import (
+    Consultation,
+    ConsultationEvent,
+    Document,
+    Question,
+)
 from consult.extensions import db, mail
-from tests.submissions.test_routes import accepted, form_data, reference_in
+from tests.submissions.test_routes import accepted, form_data
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

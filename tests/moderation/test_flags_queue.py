@@ -3,10 +3,8 @@ escalation, the mode switch and telling the author."""
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import timedelta
 
-from consult import create_app
 from consult.common.mixins import ModerationStatus
 from consult.extensions import db, mail
 from consult.moderation.models import Action, Flag, ModerationAction
@@ -67,13 +65,10 @@ def test_one_flag_per_visitor_and_the_threshold_holds_for_review(app, make_consu
     assert app.test_client().get(f"/c/{slug}/submissions/{made.reference}").status_code == 404
 
 
-def test_flags_are_rate_limited_per_visitor(template_db, tmp_path):
-    from tests.conftest import _config
+def test_flags_are_rate_limited_per_visitor(make_app):
 
-    db_path = tmp_path / "fl.sqlite3"
-    shutil.copy(template_db, db_path)
-    app = create_app("testing", _config(db_path, tmp_path, RATELIMIT_ENABLED=True, FLAG_RATE_LIMIT="2 per hour",
-                                        FLAG_THRESHOLD=100))
+    app = make_app("fl", RATELIMIT_ENABLED=True, FLAG_RATE_LIMIT="2 per hour",
+                                        FLAG_THRESHOLD=100)
     with app.app_context():
         from consult.consultations.services import create_consultation
         from consult.submissions.services import SubmissionInput, record_submission

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from html.parser import HTMLParser
 
 import pytest
 
-from consult import create_app
 from consult.extensions import db
 from consult.submissions.models import Submission
 from tests.submissions.test_routes import accepted, form_data, reference_in
@@ -140,12 +138,9 @@ def test_markdown_never_renders_script_or_javascript_links():
 
 
 @pytest.fixture
-def csrf_app(template_db, tmp_path):
-    from tests.conftest import _config
+def csrf_app(make_app):
 
-    db_path = tmp_path / "csrf.sqlite3"
-    shutil.copy(template_db, db_path)
-    app = create_app("testing", _config(db_path, tmp_path, WTF_CSRF_ENABLED=True))
+    app = make_app("csrf", WTF_CSRF_ENABLED=True)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import re
 
-from consult import create_app
 from consult.extensions import db, mail
 from consult.submissions.models import Submission
 
@@ -96,14 +95,10 @@ def test_closed_consultation_refuses_with_a_clear_message(app, make_consultation
     assert count(app) == 0
 
 
-def test_expired_csrf_token_keeps_the_text(template_db, tmp_path, make_consultation):
-    import shutil
+def test_expired_csrf_token_keeps_the_text(make_app, make_consultation):
 
-    from tests.conftest import _config
 
-    db_path = tmp_path / "csrf.sqlite3"
-    shutil.copy(template_db, db_path)
-    app = create_app("testing", _config(db_path, tmp_path, WTF_CSRF_ENABLED=True))
+    app = make_app("csrf", WTF_CSRF_ENABLED=True)
     with app.app_context():
         from consult.consultations.services import add_question, create_consultation
 
@@ -188,14 +183,10 @@ def test_edited_resend_with_the_same_key_is_a_new_submission(app, make_consultat
     assert bodies == ["Versi kedua yang diperbaiki.", "Versi pertama."]
 
 
-def test_submission_rate_limit(template_db, tmp_path):
-    import shutil
+def test_submission_rate_limit(make_app):
 
-    from tests.conftest import _config
 
-    db_path = tmp_path / "rl.sqlite3"
-    shutil.copy(template_db, db_path)
-    app = create_app("testing", _config(db_path, tmp_path, RATELIMIT_ENABLED=True, SUBMISSION_RATE_LIMIT="2 per hour"))
+    app = make_app("rl", RATELIMIT_ENABLED=True, SUBMISSION_RATE_LIMIT="2 per hour")
     with app.app_context():
         from consult.consultations.services import create_consultation
 
