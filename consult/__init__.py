@@ -70,6 +70,9 @@ def create_app(config=None, overrides: dict | None = None):
     register_jinja(app)
     register_cli(app)
     register_security_headers(app)
+    from .site.backup import guard_while_serving
+
+    guard_while_serving(app)
     return app
 
 

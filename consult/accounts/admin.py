@@ -46,7 +46,7 @@ def users():
 
 def _role_form() -> RoleForm:
     form = RoleForm()
-    form.consultation.choices = [SelectChoice(c.slug, c.title)
+    form.consultation.choices = [SelectChoice(c.slug, f"{c.title} ({c.slug})")
                                  for c in db.session.scalars(select(Consultation).order_by(Consultation.id.desc()))]
     return form
 
@@ -72,12 +72,19 @@ def user(user_id: int):
                 flash(_("Saved."), "success")
         elif form.validate_on_submit():
             consultation = get_by_slug(form.consultation.data, include_drafts=True)
-            if form.action.data == "grant":
-                services.grant_role(account, consultation, Role(form.role.data), actor=current_user)
+            role = Role(form.role.data)
+            had = any(r.consultation_id == consultation.id and r.role == role for r in account.roles)
+            if form.action.data == "grant" and had:
+                flash(_("This person already has that role."), "info")
+            elif form.action.data == "revoke" and not had:
+                flash(_("This person does not have that role."), "info")
             else:
-                services.revoke_role(account, consultation, Role(form.role.data), actor=current_user)
-            db.session.commit()
-            flash(_("Saved."), "success")
+                if form.action.data == "grant":
+                    services.grant_role(account, consultation, role, actor=current_user)
+                else:
+                    services.revoke_role(account, consultation, role, actor=current_user)
+                db.session.commit()
+                flash(_("Saved."), "success")
         else:
             flash(_("The action was not understood; nothing changed."), "error")
         return redirect(url_for("admin.user", user_id=account.id))

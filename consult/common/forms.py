@@ -17,6 +17,9 @@ WTFORMS_MESSAGES = (
     _l("Number must be between %(min)s and %(max)s."),
     _l("Field must be between %(min)d and %(max)d characters long."),
     _l("Invalid email address."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid date value."),
+    _l("Invalid URL."),
 )
 
 

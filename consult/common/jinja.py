@@ -48,11 +48,22 @@ def legal_page(slug: str) -> tuple[str, str]:
     return (page.title_en, page.body_en) if english else (page.title_id, page.body_id)
 
 
+def field_label(name: str) -> str:
+    """Template filter: the translated label of a consultation field named in the event log."""
+    from flask_babel import gettext as _
+
+    labels = {"title": _("Title"), "topic": _("Topic (optional)"), "summary": _("Summary (one or two sentences)"),
+              "body": _("Background (Markdown)"), "opens_at": _("Opens"), "closes_at": _("Closes"),
+              "moderation_mode": _("Moderation"), "participation": _("Who may respond")}
+    return labels.get(name, name)
+
+
 def init_app(app) -> None:
     """Register filters ``markdown`` and ``wib`` and globals for the layout."""
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["wib"] = wib
     app.jinja_env.filters["isodate"] = isodate
+    app.jinja_env.filters["field_label"] = field_label
     app.jinja_env.globals["url_for_language"] = url_for_language
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     from ..site import settings

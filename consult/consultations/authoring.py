@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role
 from ..accounts.permissions import require_role
@@ -65,7 +66,12 @@ def create():
             db.session.rollback()
             apply_errors(form, exc.errors)
         else:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same form sent twice at once: the other request made it
+                db.session.rollback()
+                form.slug.errors = [_("A consultation with this address already exists.")]
+                return render_template("authoring/edit.html", form=form, consultation=None, preview=None), 409
             flash(_("Draft created. Add questions and documents, then preview and publish."), "success")
             return redirect(url_for("authoring.manage", slug=consultation.slug))
     return render_template("authoring/edit.html", form=form, consultation=None, preview=preview)
@@ -174,11 +180,31 @@ def extend(slug: str):
     return _act(slug, lambda c: services.extend(c, current_user, when, note=form.note.data), _("Extended."))
 
 
+@bp.route("/c/<slug>/delete", methods=["POST"])
+@login_required
+def delete_draft(slug: str):
+    """An admin deletes a draft that never received a submission."""
+    consultation = _drafted(slug)
+    if not current_user.is_admin:
+        abort(403)
+    try:
+        services.delete_draft(consultation, current_user)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for("authoring.manage", slug=slug))
+    db.session.commit()
+    flash(_("The draft was deleted."), "success")
+    return redirect(url_for("analysis.dashboard"))
+
+
 @bp.route("/c/<slug>/duplicate", methods=["POST"])
 @login_required
 def duplicate(slug: str):
-    """Copy as the template of a new draft."""
+    """An admin copies a consultation as the template of a new draft."""
     source = _drafted(slug)
+    if not current_user.is_admin:
+        abort(403)
     form = DuplicateForm()
     if not form.validate_on_submit():
         flash(_("Give the copy a web address and a title."), "error")
@@ -282,6 +308,8 @@ def move_question(slug: str, question_id: int):
     """Move a question up or down."""
     consultation = _drafted(slug)
     question = _question_of(consultation, question_id)
-    services.move_question(question, current_user, -1 if request.form.get("direction") == "up" else 1)
+    direction = request.form.get("direction")
+    if direction in ("up", "down"):
+        services.move_question(question, current_user, -1 if direction == "up" else 1)
     db.session.commit()
     return redirect(url_for("authoring.questions", slug=slug))

@@ -89,13 +89,13 @@ def add_question(
 ) -> Question:
     """Append a question to ``consultation`` (flushed).
 
-    Likert questions get the five standard Indonesian options unless ``options`` is given.
+    Likert questions always get the five standard Indonesian options; choice options are trimmed
+    and repeats dropped.
 
     Raises:
         ValidationFailed: empty text, duplicate key, or a choice question without options.
     """
-    if kind is QuestionKind.likert and not options:
-        options = list(LIKERT_OPTIONS)
+    options = _clean_options(kind, options)
     errors: dict[str, list] = {}
     if not (text or "").strip():
         errors["text"] = [_l("The question needs a text.")]
@@ -156,9 +156,14 @@ def add_document(
         size_bytes=stored.size_bytes, sha256=stored.sha256,
         uploaded_by_id=getattr(actor, "id", None), version_date=version_date,
     )
+    if version_date is not None and version_date > to_local(utcnow()).date():
+        raise ValidationFailed({"version_date": [_l("The date of a version cannot be in the future.")]})
     if revises is not None:
         if revises.consultation_id != consultation.id:
             raise ValidationFailed({"revises": [_l("That document belongs to another consultation.")]})
+        if version_date is not None and revises.version_date and version_date < revises.version_date:
+            raise ValidationFailed({"version_date": [_l("A revised version cannot be dated before the version it "
+                                                        "revises.")]})
         series = revises.series_id or revises.id
         document.series_id = series
         document.version = 1 + max(d.version or 1 for d in consultation.documents
@@ -262,16 +267,21 @@ def update_consultation(consultation: Consultation, actor, **fields) -> None:
     if published and "closes_at" in fields and fields["closes_at"] != consultation.closes_at:
         errors["closes_at"] = [_l("Use “Extend” or “Close now” to change the closing time of a published "
                                   "consultation: the change is then announced.")]
-    if published and "opens_at" in fields and fields["opens_at"] != consultation.opens_at and \
-            has_submissions(consultation):
+    moving_open = published and "opens_at" in fields and fields["opens_at"] != consultation.opens_at
+    if moving_open and has_submissions(consultation):
         errors["opens_at"] = [_l("The opening time cannot change once submissions have arrived.")]
+    elif moving_open and consultation.state is State.open and (fields["opens_at"] is None or
+                                                                fields["opens_at"] > utcnow()):
+        errors["opens_at"] = [_l("This consultation is open: its opening time cannot move to the future. "
+                                 "Close it, or go back to draft, instead.")]
     opens = fields.get("opens_at", consultation.opens_at)
     closes = fields.get("closes_at", consultation.closes_at)
     if opens and closes and closes <= opens:
-        errors["closes_at"] = [_l("The closing time must be after the opening time.")]
+        errors["closes_at" if "closes_at" in fields else "opens_at"] = [
+            _l("The closing time must be after the opening time.")]
     if errors:
         raise ValidationFailed(errors)
-    changed = {}
+    changed, before = {}, {}
     for name, value in fields.items():
         if name == "moderation_mode":
             value = ModerationMode(value)
@@ -282,10 +292,14 @@ def update_consultation(consultation: Consultation, actor, **fields) -> None:
             if name == "topic":
                 value = value or None
         if getattr(consultation, name) != value:
+            if name in ("opens_at", "closes_at"):
+                before[name] = _iso(getattr(consultation, name))
             changed[name] = value
             setattr(consultation, name, value)
     if changed:
-        log_event(consultation, actor, "edited", after={"fields": sorted(changed)})
+        log_event(consultation, actor, "edited", before=before,
+                  after={"fields": sorted(changed), **{k: _iso(v) for k, v in changed.items()
+                                                       if k in ("opens_at", "closes_at")}})
 
 
 def publish(consultation: Consultation, actor) -> None:
@@ -299,6 +313,8 @@ def publish(consultation: Consultation, actor) -> None:
     errors: dict[str, list] = {}
     if consultation.closes_at is None:
         errors["closes_at"] = [_l("Set the closing time before publishing.")]
+    elif consultation.closes_at <= utcnow() and consultation.lifecycle is not Lifecycle.published:
+        errors["closes_at"] = [_l("The closing time has passed: set a later one before publishing.")]
     if not consultation.questions and not consultation.body.strip():
         errors[""] = [_l("Add the background or at least one question before publishing.")]
     if errors:
@@ -365,13 +381,14 @@ def duplicate(consultation: Consultation, actor, *, slug: str, title: str, uploa
     questions and the current version of each document (files copied); no submissions, no times.
 
     Raises:
-        NotAllowed: not a drafter of the source.
+        NotAllowed: not a site admin (creating a consultation is for admins).
         ValidationFailed: see :func:`create_consultation`.
     """
     import secrets
     import shutil
 
-    _require_drafter(consultation, actor)
+    if actor is not None and not actor.is_admin:
+        raise NotAllowed(_l("Only an admin may create a consultation."))
     copy = create_consultation(slug=slug, title=title, summary=consultation.summary, body=consultation.body,
                                published=False, moderation_mode=consultation.moderation_mode)
     copy.topic, copy.participation = consultation.topic, consultation.participation
@@ -416,11 +433,9 @@ def update_question(question: Question, actor, *, text: str, help_text: str = ""
     consultation = question.consultation
     _require_drafter(consultation, actor)
     kind = QuestionKind(kind) if kind else question.kind
-    if kind is QuestionKind.likert and not options:
+    options = _clean_options(kind, options if options is not None else question.options)
+    if kind is QuestionKind.likert:
         options = list(question.options) if question.kind is QuestionKind.likert else list(LIKERT_OPTIONS)
-    options = [o.strip() for o in (options if options is not None else question.options) if o.strip()]
-    if kind is QuestionKind.open:
-        options = []
     errors: dict[str, list] = {}
     text = (text or "").strip()
     if not text:
@@ -431,15 +446,44 @@ def update_question(question: Question, actor, *, text: str, help_text: str = ""
     if locked and (kind is not question.kind or options != list(question.options)):
         errors["kind"] = [_l("Submissions have arrived: the kind and options of this question can no longer "
                              "change (its meaning would change for those who already answered).")]
-    if locked and text != question.text and not (correction_note or "").strip():
+    help_text = (help_text or "").strip()
+    if locked and bool(required) != question.required:
+        errors["required"] = [_l("Submissions have arrived: whether an answer is required can no longer change.")]
+    if locked and (text != question.text or help_text != question.help_text) and not (correction_note or "").strip():
         errors["correction_note"] = [_l("Submissions have arrived: say what the correction is (it is logged).")]
     if errors:
         raise ValidationFailed(errors)
-    if locked and text != question.text:
-        log_event(consultation, actor, "question_corrected", before={"key": question.key, "text": question.text},
-                  after={"key": question.key, "text": text}, note=correction_note)
-    question.text, question.help_text, question.kind = text, (help_text or "").strip(), kind
+    if locked and (text != question.text or help_text != question.help_text):
+        log_event(consultation, actor, "question_corrected",
+                  before={"key": question.key, "text": question.text, "help_text": question.help_text},
+                  after={"key": question.key, "text": text, "help_text": help_text}, note=correction_note)
+    question.text, question.help_text, question.kind = text, help_text, kind
     question.options, question.required = options, bool(required)
+    db.session.flush()
+
+
+def _clean_options(kind: QuestionKind, options) -> list[str]:
+    """Options as drafters typed them: trimmed, empty lines and repeats dropped (first kept);
+    none for open questions; the standard five for a Likert scale."""
+    if kind is QuestionKind.open:
+        return []
+    if kind is QuestionKind.likert:
+        return list(LIKERT_OPTIONS)
+    return list(dict.fromkeys(o.strip() for o in (options or []) if o and o.strip()))
+
+
+def delete_draft(consultation: Consultation, actor) -> None:
+    """Delete a draft consultation that never received a submission (flushed).
+
+    Raises:
+        NotAllowed: not a site admin.
+        ValidationFailed: it is published or has submissions.
+    """
+    if actor is not None and not actor.is_admin:
+        raise NotAllowed(_l("Only an admin may delete a consultation."))
+    if consultation.lifecycle is not Lifecycle.draft or has_submissions(consultation):
+        raise ValidationFailed({"": [_l("Only a draft without submissions can be deleted.")]})
+    db.session.delete(consultation)
     db.session.flush()
 
 

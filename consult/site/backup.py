@@ -7,9 +7,11 @@ and puts the backup in its place; it is meant to run while the site is stopped.
 """
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from pathlib import Path
 
 from ..errors import DomainError
@@ -17,6 +19,33 @@ from ..errors import DomainError
 
 class BackupError(DomainError):
     """The database cannot be backed up or restored as asked."""
+
+
+# database file → open lock file held (shared) by this serving process
+_HELD: dict[str, int] = {}
+
+
+def lock_path(database: Path) -> Path:
+    """The lock file beside the database that serving processes hold and a restore checks."""
+    return database.with_name(database.name + ".lock")
+
+
+def guard_while_serving(app) -> None:
+    """Make every process that serves requests hold a shared lock beside the SQLite database,
+    so :func:`restore` can refuse to replace the file under a running site. No-op for other
+    databases."""
+    try:
+        database = sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])
+    except BackupError:
+        return
+
+    @app.before_request
+    def _hold_lock():
+        key = str(database)
+        if key not in _HELD:
+            fd = os.open(lock_path(database), os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            _HELD[key] = fd
 
 
 def sqlite_path(uri: str) -> Path:
@@ -32,7 +61,8 @@ def sqlite_path(uri: str) -> Path:
 
 
 def backup(uri: str, target: str | Path | None = None, *, folder: str | Path | None = None) -> Path:
-    """Copy the live database to ``target`` (default ``folder/consult-YYYYmmdd-HHMMSS.sqlite3``).
+    """Copy the live database to ``target`` (default ``folder/consult-YYYYmmdd-HHMMSS.sqlite3``,
+    ``folder`` defaulting to ``backups/`` beside the database).
 
     Returns:
         The path of the backup file.
@@ -44,7 +74,7 @@ def backup(uri: str, target: str | Path | None = None, *, folder: str | Path | N
     if not source.exists():
         raise BackupError(f"no database at {source}")
     if target is None:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         target = Path(folder or source.parent / "backups") / f"consult-{stamp}.sqlite3"
     target = Path(target)
     if target.exists():
@@ -88,11 +118,26 @@ def restore(uri: str, backup_file: str | Path) -> Path:
         Where the previous database was kept (or the database path when there was none).
 
     Raises:
-        BackupError: see :func:`check` and :func:`sqlite_path`.
+        BackupError: see :func:`check` and :func:`sqlite_path`; or a process is serving the
+            site on this database (it holds the lock of :func:`guard_while_serving`).
     """
     target = sqlite_path(uri)
     check(backup_file)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    lock = os.open(lock_path(target), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        os.close(lock)
+        raise BackupError("the site is running on this database: stop it first, then restore") from exc
+    try:
+        return _replace(target, backup_file)
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        os.close(lock)
+
+
+def _replace(target: Path, backup_file: str | Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     kept = target.with_name(f"{target.name}.before-restore-{stamp}")
     if target.exists():
         with sqlite3.connect(target) as live, sqlite3.connect(kept) as copy:

@@ -30,6 +30,9 @@ def save_page(slug: str, *, title_id: str, title_en: str, body_id: str, body_en:
         raise ValidationFailed({"": [_l("No such page.")]})
     if not (title_id or "").strip() or not (title_en or "").strip():
         raise ValidationFailed({"title_id": [_l("Give the page a title in both languages.")]})
+    if not (body_id or "").strip() or not (body_en or "").strip():
+        raise ValidationFailed({"body_id": [_l("Write the page in both languages: an empty page would leave "
+                                               "respondents without it.")]})
     page = db.session.get(Page, slug) or Page(slug=slug)
     page.title_id, page.title_en = title_id.strip(), title_en.strip()
     page.body_id, page.body_en = body_id or "", body_en or ""

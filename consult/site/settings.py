@@ -37,7 +37,7 @@ def _all() -> dict[str, str]:
         return g.site_settings
     try:
         rows = {row.key: row.value for row in db.session.scalars(db.select(SiteSetting))}
-    except Exception:
+    except (OperationalError, ProgrammingError):  # before the first migration there is no table yet
         db.session.rollback()
         rows = {}
     if has_app_context():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, UTC
 
 from consult.consultations.models import (
     Consultation,
@@ -30,7 +30,7 @@ def _get(app, slug) -> Consultation:
 
 def test_an_admin_creates_previews_publishes_extends_and_closes_a_consultation(app, client, make_user, login):
     login(make_user("admin@example.org", role="admin"))
-    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
     form = {"slug": "asn-2027", "title": "Kebijakan ASN 2027", "topic": "Kepegawaian", "summary": "Ringkasan.",
             "body": "## Latar\n\nIsi **penting**.", "opens_at": _local(now - timedelta(hours=1)),
             "closes_at": "", "moderation_mode": "post", "participation": "anonymous_allowed"}
@@ -88,7 +88,7 @@ def test_a_question_cannot_change_meaning_once_answered(app, client, make_consul
                                                                "kind": "single_choice", "options": "Ya\nTidak"})
     assert "tidak dapat diubah lagi" in page.get_data(as_text=True)
     page = client.post(f"/staff/c/{slug}/questions/{support}", data={
-        "text": "Setujukah Anda?", "kind": "likert", "options": "Ya\nTidak\nMungkin"})
+        "text": "Setujukah Anda?", "kind": "single_choice", "options": "Ya\nTidak\nMungkin"})
     assert "tidak dapat diubah lagi" in page.get_data(as_text=True)
     page = client.post(f"/staff/c/{slug}/questions/{q1}", data={"text": "Bagaimana penempatan PNS?", "kind": "open"})
     assert "sebutkan apa yang dikoreksi" in page.get_data(as_text=True)
@@ -107,14 +107,14 @@ def test_a_question_cannot_change_meaning_once_answered(app, client, make_consul
 
 def test_document_versions_and_duplicating_as_a_template(app, client, make_consultation, make_user, login):
     slug = make_consultation()
-    login(make_user(slug=slug))
+    login(make_user("admin@example.org", role="admin"))
     client.post(f"/staff/c/{slug}/documents", data={"title": "Rancangan Perbup", "revises": "",
                                                     "file": (io.BytesIO(PDF), "rancangan-v1.pdf")},
                 content_type="multipart/form-data")
     with app.app_context():
         first = db.session.scalar(db.select(Document)).id
     client.post(f"/staff/c/{slug}/documents", data={"title": "Rancangan Perbup (revisi)", "revises": str(first),
-                                                    "version_date": "2026-12-10",
+                                                    "version_date": _local(datetime.now(UTC))[:10],
                                                     "file": (io.BytesIO(PDF + b"%v2"), "rancangan-v2.pdf")},
                 content_type="multipart/form-data")
     page = client.get(f"/c/{slug}?lang=id").get_data(as_text=True)
@@ -169,6 +169,14 @@ def test_legal_pages_are_linked_everywhere_and_editable(app, client, make_consul
     assert client.get("/p/tidak-ada").status_code == 404
 
 
+def test_restore_refuses_while_the_site_serves(app, client, runner, tmp_path):
+    target = tmp_path / "cadangan.sqlite3"
+    assert runner.invoke(args=["consult", "backup", "--output", str(target)]).exit_code == 0
+    client.get("/")  # this process now serves the site
+    result = runner.invoke(args=["consult", "restore", str(target), "--yes"])
+    assert result.exit_code != 0 and "stop it first" in result.output
+
+
 def test_backup_while_running_and_restore(app, runner, make_consultation, make_submission, tmp_path):
     slug = make_consultation()
     make_submission(slug, "Sebelum cadangan.")
@@ -205,3 +213,46 @@ def test_moderation_digest_mails_moderators_with_waiting_items(app, runner, make
     assert result.exit_code == 0 and "Sent 1 digests" in result.output
     [message] = outbox
     assert message.recipients == ["mod@example.org"] and f"/staff/c/{slug}/moderation" in message.body
+
+
+def test_rules_found_by_a_new_admin(app, client, make_consultation, make_submission, make_user, login):
+    """Drafters cannot create consultations by copying; no publishing into the past; a scale keeps
+    its standard options; repeats are dropped; "required" is fixed once answered; legal pages
+    cannot be emptied; an open consultation cannot be moved back to scheduled."""
+    slug = make_consultation()
+    login(make_user(slug=slug))
+    assert client.post(f"/staff/c/{slug}/duplicate", data={"slug": "salinan", "title": "Salinan"}).status_code == 403
+    client.post(f"/staff/c/{slug}/questions", data={"key": "skala", "text": "Skala?", "kind": "likert",
+                                                    "options": "a\nb"})
+    client.post(f"/staff/c/{slug}/questions", data={"key": "pilih", "text": "Pilih?", "kind": "single_choice",
+                                                    "options": "Ya\n\nTidak\nYa"})
+    with app.app_context():
+        questions = {q.key: q for q in db.session.scalars(db.select(Question))}
+        assert questions["skala"].options[0] == "Sangat tidak setuju" and len(questions["skala"].options) == 5
+        assert questions["pilih"].options == ["Ya", "Tidak"]
+        q1 = questions["q1"].id
+    later = datetime.now(UTC) + timedelta(days=1)
+    page = client.post(f"/staff/c/{slug}/edit", data={"title": "Kebijakan ASN", "opens_at": _local(later),
+                                                      "moderation_mode": "post", "participation": "anonymous_allowed"})
+    assert "tidak dapat dipindah ke masa depan" in page.get_data(as_text=True)
+    make_submission(slug, "Sudah ada masukan.")
+    page = client.post(f"/staff/c/{slug}/questions/{q1}", data={"text": "Bagaimana penempatan ASN?", "kind": "open",
+                                                               "required": "y"})
+    assert "wajib diisi tidak dapat diubah" in page.get_data(as_text=True)
+    client.post("/auth/logout")
+    login(make_user("admin@example.org", role="admin"))
+    draft = make_consultation(state="draft")
+    with app.app_context():
+        consultation = _get(app, draft)
+        consultation.closes_at = datetime.now(UTC) - timedelta(days=1)
+        consultation.opens_at = consultation.closes_at - timedelta(days=5)
+        db.session.commit()
+    client.post(f"/staff/c/{draft}/publish")
+    with app.app_context():
+        assert _get(app, draft).lifecycle.value == "draft"  # the closing time has passed
+    page = client.post("/staff/admin/pages/privacy", data={"title_id": "Privasi", "title_en": "Privacy",
+                                                           "body_id": "", "body_en": "x"})
+    assert "kedua bahasa" in page.get_data(as_text=True)
+    client.post(f"/staff/c/{draft}/delete")
+    with app.app_context():
+        assert _get(app, draft) is None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, UTC
 
 import pytest
 
@@ -11,7 +11,7 @@ from consult.consultations.services import create_consultation
 from consult.errors import ValidationFailed
 from consult.extensions import db
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
