@@ -189,3 +189,43 @@ def test_a_representative_registers_claims_an_organisation_and_an_admin_verifies
     page.goto(base + f"/c/asn/submissions/{reference}")
     text = page.locator("main").inner_text()
     assert "Korpri Lampung Utara" in text and "terverifikasi" in text
+
+
+def test_an_admin_sets_up_a_consultation_entirely_in_the_browser(live_app, page):
+    from datetime import datetime, timedelta, timezone
+
+    from consult.accounts.services import create_user
+
+    app, base = live_app
+    with app.app_context():
+        create_user("admin@example.org", "correct-horse-1", is_admin=True)
+        db.session.commit()
+    page.goto(base + "/auth/login")
+    page.locator("#email").fill("admin@example.org")
+    page.locator("#password").fill("correct-horse-1")
+    page.locator("main button[type=submit]").click()
+    page.get_by_role("link", name="Pengaturan situs").click()
+    page.get_by_label("Nama situs").fill("Konsultasi Publik Kabupaten Uji")
+    page.get_by_role("button", name="Simpan").click()
+    page.goto(base + "/staff/")
+    page.get_by_role("link", name="Konsultasi baru").click()
+    page.get_by_label("Alamat web (nama singkat)").fill("perbup-asn")
+    page.get_by_label("Judul").fill("Rancangan Perbup ASN")
+    page.get_by_label("Latar belakang (Markdown)").fill("## Tujuan\n\nMengatur **penempatan** ASN.")
+    page.get_by_role("button", name="Pratinjau latar belakang").click()
+    assert page.locator("section.preview strong").inner_text() == "penempatan"
+    closes = (datetime.now(timezone.utc) + timedelta(days=14)).astimezone(timezone(timedelta(hours=7)))
+    page.get_by_label("Ditutup").fill(closes.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Simpan").click()
+    page.get_by_role("link", name=re.compile("^Pertanyaan")).click()
+    page.get_by_label("Kunci singkat").fill("penempatan")
+    page.locator("#text").fill("Bagaimana sebaiknya ASN ditempatkan?")
+    page.get_by_role("button", name="Tambah").click()
+    page.goto(base + "/staff/c/perbup-asn/manage")
+    page.get_by_role("button", name="Terbitkan").click()
+    assert "Diterbitkan." in page.locator("body").inner_text()
+    page.goto(base + "/")
+    page.get_by_role("link", name="Rancangan Perbup ASN").click()
+    text = page.locator("main").inner_text()
+    assert "Bagaimana sebaiknya ASN ditempatkan?" in text and "Konsultasi Publik Kabupaten Uji" in page.title() + \
+        page.locator("header").inner_text()
