@@ -16,8 +16,16 @@ run: install translations
 	$(FLASK) consult seed-demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The whole suite on SQLite; then, when CONSULT_TEST_POSTGRES names a PostgreSQL server (CI sets
+# it), every test that touches the database again on PostgreSQL (browser and theme-engine tests
+# run once).
 test: install translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$CONSULT_TEST_POSTGRES" ]; then \
+	  echo "== the database tests again, on PostgreSQL"; \
+	  $(BIN)/python -m pytest -m "not slow" --ignore=tests/themes --ignore=tests/text $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then echo "CI=true needs CONSULT_TEST_POSTGRES (see .ci/run)"; exit 1; \
+	else echo "(CONSULT_TEST_POSTGRES not set: the PostgreSQL pass is skipped)"; fi
 
 install: $(STAMP)
 

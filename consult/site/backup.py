@@ -1,9 +1,13 @@
-"""Backing up and restoring the embedded SQLite database.
+"""Backing up and restoring the database: SQLite (embedded default) and PostgreSQL.
 
-The backup uses SQLite's online backup API (``sqlite3.Connection.backup``), which copies a
-consistent snapshot page by page while the site keeps running and writing. A restore checks the
-backup (``PRAGMA integrity_check`` and the Alembic revision), keeps the current database aside
-and puts the backup in its place; it is meant to run while the site is stopped.
+SQLite: the backup uses SQLite's online backup API (``sqlite3.Connection.backup``), which copies
+a consistent snapshot page by page while the site keeps running and writing. A restore checks
+the backup (``PRAGMA integrity_check`` and the Alembic revision), keeps the current database
+aside and puts the backup in its place; it refuses while a process serves the site.
+
+PostgreSQL: ``pg_dump --format=custom`` (a consistent snapshot while the site runs) and
+``pg_restore --clean --if-exists --no-owner`` (refused while other sessions use the database);
+both come with Debian's ``postgresql-client``.
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import fcntl
 import os
 import shutil
 import sqlite3
-from datetime import datetime, timezone, UTC
+from datetime import UTC, datetime, UTC
 from pathlib import Path
 
 from ..errors import DomainError
@@ -60,7 +64,49 @@ def sqlite_path(uri: str) -> Path:
     return Path(uri[len("sqlite:///"):])
 
 
+def _libpq(uri: str) -> str:
+    """A SQLAlchemy PostgreSQL URL as a libpq one (``postgresql://…``) for pg_dump/pg_restore."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(uri).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _is_postgres(uri: str) -> bool:
+    return uri.startswith("postgresql")
+
+
+def _run(command: list[str]) -> None:
+    import subprocess
+
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except FileNotFoundError as exc:
+        raise BackupError(f"{command[0]} is not installed (apt-get install postgresql-client)") from exc
+    if done.returncode != 0:
+        raise BackupError(f"{command[0]} failed: {done.stderr.strip()[:500]}")
+
+
 def backup(uri: str, target: str | Path | None = None, *, folder: str | Path | None = None) -> Path:
+    """Back up the database ``uri`` to ``target`` (see :func:`backup_sqlite`; for PostgreSQL a
+    ``pg_dump`` custom-format file, default ``folder/consult-YYYYmmdd-HHMMSS.dump``).
+
+    Raises:
+        BackupError: the target exists, the database is missing, or pg_dump failed.
+    """
+    if not _is_postgres(uri):
+        return backup_sqlite(uri, target, folder=folder)
+    if target is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        target = Path(folder or "backups") / f"consult-{stamp}.dump"
+    target = Path(target)
+    if target.exists():
+        raise BackupError(f"{target} already exists")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq(uri)])
+    return target
+
+
+def backup_sqlite(uri: str, target: str | Path | None = None, *, folder: str | Path | None = None) -> Path:
     """Copy the live database to ``target`` (default ``folder/consult-YYYYmmdd-HHMMSS.sqlite3``,
     ``folder`` defaulting to ``backups/`` beside the database).
 
@@ -110,6 +156,33 @@ def check(path: str | Path) -> str:
 
 
 def restore(uri: str, backup_file: str | Path) -> Path:
+    """Replace the database ``uri`` with ``backup_file`` (see :func:`restore_sqlite`; for
+    PostgreSQL ``pg_restore --clean``, refused while other sessions are connected).
+
+    Returns:
+        Where the previous SQLite database was kept, or the backup file for PostgreSQL.
+
+    Raises:
+        BackupError: a damaged backup, a running site, or pg_restore failed.
+    """
+    if not _is_postgres(uri):
+        return restore_sqlite(uri, backup_file)
+    _run(["pg_restore", "--list", str(backup_file)])  # a readable custom-format dump
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(uri)
+    with engine.connect() as conn:
+        others = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                   "AND pid <> pg_backend_pid()")).scalar()
+    engine.dispose()
+    if others:
+        raise BackupError(f"{others} other sessions use this database: stop the site first, then restore")
+    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+          f"--dbname={_libpq(uri)}", str(backup_file)])
+    return Path(backup_file)
+
+
+def restore_sqlite(uri: str, backup_file: str | Path) -> Path:
     """Replace the database with ``backup_file`` after checking it; the current database (and its
     WAL files) is kept next to it as ``….before-restore-YYYYmmdd-HHMMSS``. Stop the site first;
     run ``flask db upgrade`` afterwards if the backup is older than the code.

@@ -8,10 +8,11 @@ from ..cli import domain_errors
 
 
 @click.command("backup")
-@click.option("--output", "output", default=None, help="File to write (default: instance/backups/consult-<time>.sqlite3).")
+@click.option("--output", "output", default=None,
+              help="File to write (default: backups/consult-<time>.sqlite3 beside the SQLite file, or ./backups/….dump).")
 @domain_errors
 def backup_command(output):
-    """Back up the embedded SQLite database, safely while the site runs."""
+    """Back up the database (SQLite online backup, or pg_dump), safely while the site runs."""
     from .backup import backup
 
     path = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], output)
@@ -23,10 +24,11 @@ def backup_command(output):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @domain_errors
 def restore_command(backup_file, yes):
-    """Replace the SQLite database with BACKUP_FILE (stop the site first)."""
-    from .backup import check, restore
+    """Replace the database with BACKUP_FILE (stop the site first)."""
+    from .backup import _is_postgres, check, restore
 
-    revision = check(backup_file)
+    uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    revision = "?" if _is_postgres(uri) else check(backup_file)
     if not yes:
         click.confirm(f"Replace the database with {backup_file} (revision {revision})? Stop the site first.",
                       abort=True)

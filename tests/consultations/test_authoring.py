@@ -169,23 +169,38 @@ def test_legal_pages_are_linked_everywhere_and_editable(app, client, make_consul
     assert client.get("/p/tidak-ada").status_code == 404
 
 
+def _is_postgres(app) -> bool:
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+
+
 def test_restore_refuses_while_the_site_serves(app, client, runner, tmp_path):
-    target = tmp_path / "cadangan.sqlite3"
+    target = tmp_path / "cadangan.backup"
     assert runner.invoke(args=["consult", "backup", "--output", str(target)]).exit_code == 0
-    client.get("/")  # this process now serves the site
+    client.get("/")  # this process now serves the site (and, on PostgreSQL, holds a connection)
+    held = None
+    if _is_postgres(app):
+        from sqlalchemy import create_engine
+
+        held = create_engine(app.config["SQLALCHEMY_DATABASE_URI"]).connect()  # another session
     result = runner.invoke(args=["consult", "restore", str(target), "--yes"])
-    assert result.exit_code != 0 and "stop it first" in result.output
+    assert result.exit_code != 0 and "stop" in result.output
+    if held is not None:
+        held.close()
+        held.engine.dispose()
 
 
 def test_backup_while_running_and_restore(app, runner, make_consultation, make_submission, tmp_path):
+    from consult.submissions.models import Submission
+
     slug = make_consultation()
     make_submission(slug, "Sebelum cadangan.")
-    target = tmp_path / "cadangan.sqlite3"
+    target = tmp_path / "cadangan.backup"
     result = runner.invoke(args=["consult", "backup", "--output", str(target)])
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(target) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("SELECT count(*) FROM submissions").fetchone()[0] == 1
+    if not _is_postgres(app):
+        with sqlite3.connect(target) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert conn.execute("SELECT count(*) FROM submissions").fetchone()[0] == 1
     make_submission(slug, "Sesudah cadangan.")
     with app.app_context():
         db.session.remove()
@@ -193,10 +208,10 @@ def test_backup_while_running_and_restore(app, runner, make_consultation, make_s
     result = runner.invoke(args=["consult", "restore", str(target), "--yes"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        from consult.submissions.models import Submission
-
         assert [s.body for s in db.session.scalars(db.select(Submission))] == ["Sebelum cadangan."]
-    bad = tmp_path / "rusak.sqlite3"
+        db.session.remove()
+        db.engine.dispose()
+    bad = tmp_path / "rusak.backup"
     bad.write_bytes(b"bukan database")
     assert runner.invoke(args=["consult", "restore", str(bad), "--yes"]).exit_code != 0
     assert runner.invoke(args=["consult", "backup", "--output", str(target)]).exit_code != 0  # no overwrite
