@@ -97,6 +97,7 @@ class Config:
     SHARED_DATA_DIR = os.environ.get("CONSULT_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data"))
     # Background jobs: a thread in this process unless Redis is configured (production issue).
     REDIS_URL = os.environ.get("REDIS_URL")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one JSON object per log line
     JOBS_INLINE = False
 
 

@@ -70,10 +70,35 @@ def create_app(config=None, overrides: dict | None = None):
     register_jinja(app)
     register_cli(app)
     register_security_headers(app)
+    from .common import logs
     from .site.backup import guard_while_serving
 
+    logs.init_app(app)
     guard_while_serving(app)
+    register_health(app)
     return app
+
+
+def register_health(app) -> None:
+    """``/healthz``: 200 when the app answers and the database does, else 503 (for the reverse
+    proxy, the orchestrator and the load balancer)."""
+    from flask import jsonify
+    from sqlalchemy import text
+
+    from .common.visibility import not_a_surface
+    from .extensions import db, limiter
+
+    @app.route("/healthz")
+    @limiter.exempt
+    @not_a_surface("healthz", "the health check (no content)")
+    def healthz():
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 — any database failure means unhealthy
+            app.logger.error("health check: database unreachable: %s", exc)
+            db.session.rollback()
+            return jsonify({"status": "error", "database": "unreachable"}), 503
+        return jsonify({"status": "ok", "database": "ok"})
 
 
 # Scripts, styles, images and fonts only from this site; no inline script or style, no plug-ins,

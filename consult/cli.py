@@ -37,14 +37,14 @@ def domain_errors(func):
 
 def _register() -> None:
     from .accounts.cli import apply_retention, create_user
-    from .analysis.cli import analyse
+    from .analysis.cli import analyse, worker
     from .consultations.cli import add_document
     from .demo.cli import seed_demo
     from .exports.cli import export
     from .site.cli import backup_command, moderation_digest, restore_command
     from .submissions.cli import import_csv, import_polis
 
-    for command in (create_user, apply_retention, backup_command, restore_command, moderation_digest, analyse, add_document, seed_demo, export, import_csv, import_polis):
+    for command in (create_user, apply_retention, backup_command, restore_command, moderation_digest, worker, analyse, add_document, seed_demo, export, import_csv, import_polis):
         command.callback = with_appcontext(command.callback)  # as AppGroup.command would
         consult_cli.add_command(command)
 

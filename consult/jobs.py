@@ -1,8 +1,9 @@
 """Background jobs with a progress row.
 
-``enqueue(name, *ids)`` records a :class:`Job` row and runs the registered function in a
-background thread of this process (or at once when ``JOBS_INLINE`` is set, as in tests). The
-production issue adds RQ when ``REDIS_URL`` is set; the row and the job functions stay the same.
+``enqueue(name, *ids)`` records a :class:`Job` row and runs the registered function: on an RQ
+worker when ``REDIS_URL`` is set (``flask --app wsgi consult worker``, on as many machines as
+needed), else in a background thread of this process (or at once when ``JOBS_INLINE`` is set, as
+in tests). The row and the job functions are the same either way.
 
 A job function is registered with :func:`job` and receives a :class:`JobContext` first, then the
 ids it was given (ids, never objects: the row may have changed by the time it runs). It reports
@@ -26,6 +27,10 @@ from .common.types import UTCDateTime, utcnow
 from .extensions import db
 
 STALE_AFTER = timedelta(minutes=5)
+# a queued job no worker picked up within this time is reported as failed (retry it)
+QUEUED_TOO_LONG = timedelta(minutes=30)
+QUEUE_NAME = "consult"
+JOB_TIMEOUT = 3 * 3600  # seconds an RQ worker lets one job run
 _REGISTRY: dict[str, Callable] = {}
 
 
@@ -58,10 +63,20 @@ class Job(TimestampMixin, db.Model):
 
     @property
     def effective_state(self) -> JobState:
-        """``state``, except that a running job with a stale heartbeat counts as failed."""
-        if self.state is JobState.running and self.heartbeat_at and utcnow() - self.heartbeat_at > STALE_AFTER:
+        """``state``, except that a running job whose heartbeat stopped (its worker was killed)
+        and a queued job no worker picked up in time count as failed."""
+        now = utcnow()
+        if self.state is JobState.running and now - (self.heartbeat_at or self.started_at or now) > STALE_AFTER:
+            return JobState.failed
+        if self.state is JobState.queued and self.created_at and now - self.created_at > QUEUED_TOO_LONG:
             return JobState.failed
         return self.state
+
+    def as_dict(self) -> dict:
+        """``{"id", "state", "stage", "percent", "active"}`` for the progress poller."""
+        state = self.effective_state
+        return {"id": self.id, "state": state.value, "stage": self.stage, "percent": self.percent,
+                "active": state in (JobState.queued, JobState.running)}
 
     @property
     def is_active(self) -> bool:
@@ -135,6 +150,10 @@ def enqueue(name: str, *ids: int) -> Job:
     if app.config.get("JOBS_INLINE"):
         _run(row.id)
         return row
+    if app.config.get("REDIS_URL"):
+        queue(app).enqueue("consult.jobs.run_in_worker", row.id, job_timeout=JOB_TIMEOUT,
+                           description=f"{name} {list(ids)}", failure_ttl=7 * 24 * 3600)
+        return row
 
     def target(job_id: int = row.id):
         with app.app_context():
@@ -142,3 +161,44 @@ def enqueue(name: str, *ids: int) -> Job:
 
     threading.Thread(target=target, name=f"job-{row.id}", daemon=True).start()
     return row
+
+
+# --------------------------------------------------------------------------- RQ
+
+_WORKER_APP = None  # the app a worker process runs jobs in (set by the worker command)
+
+
+def queue(app):
+    """The RQ queue on ``REDIS_URL``."""
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
+
+
+def run_in_worker(job_id: int) -> None:
+    """What an RQ worker executes: run the job row ``job_id`` in the worker's app (made from the
+    environment when the worker command did not set one)."""
+    global _WORKER_APP
+    if _WORKER_APP is None:
+        from . import create_app
+
+        _WORKER_APP = create_app()
+    with _WORKER_APP.app_context():
+        _run(job_id)
+        db.session.remove()
+
+
+def work(app, *, burst: bool = False, simple: bool = False) -> bool:
+    """Run an RQ worker on ``app``'s queue until stopped (or, with ``burst``, until empty).
+
+    ``simple`` runs jobs in this process (``rq.SimpleWorker``) instead of a forked one.
+    Returns whether any job ran.
+    """
+    from rq import SimpleWorker, Worker
+
+    global _WORKER_APP
+    _WORKER_APP = app
+    worker_class = SimpleWorker if simple else Worker
+    q = queue(app)
+    return worker_class([q], connection=q.connection).work(burst=burst)

@@ -45,3 +45,19 @@ def analyse(slug, n_themes, seed):
         click.echo(f"{section.title[:70]}: {n} theme{'' if n == 1 else 's'}, "
                    f"{section.submission_count} submissions, {len(section.unassigned_refs)} unassigned")
     click.echo(f"Analysis {run.id} of {slug} finished: {run.submission_count} submissions analysed")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst):
+    """Run a background worker for analyses and large exports (RQ on REDIS_URL)."""
+    from flask import current_app
+
+    from .. import jobs
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.UsageError("set REDIS_URL to use a worker (without it, jobs run in a thread of the web process)")
+    from . import jobs as _registered  # noqa: F401 — the analysis job must be registered in the worker
+
+    click.echo(f"Worker on {current_app.config['REDIS_URL']} (queue {jobs.QUEUE_NAME})")
+    jobs.work(current_app._get_current_object(), burst=burst)

@@ -63,6 +63,22 @@ def dashboard():
     return render_template("analysis/dashboard.html", rows=rows)
 
 
+@bp.route("/c/<slug>/themes/progress.json")
+@login_required
+def analysis_progress(slug: str):
+    """The running analysis's job as JSON, for the page's progress poller (drafters only)."""
+    from flask import jsonify
+
+    consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
+    require_role(consultation, Role.drafter)
+    pending = queries.latest_run(consultation, finished=False)
+    if pending is None or pending.job is None:
+        return jsonify({"state": "none", "active": False})
+    response = jsonify({**pending.job.as_dict(), "run": pending.id, "run_state": pending.state.value})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/c/<slug>/themes")
 @login_required
 def show_themes(slug: str):
@@ -78,6 +94,7 @@ def show_themes(slug: str):
         "analysis/themes.html", consultation=consultation, view=view, pending=pending,
         form=RunAnalysisForm(), analysed_now=count_for(consultation, Audience.ANALYSIS),
         choices=choice_counts(consultation, Audience.ANALYSIS), stage_labels=STAGE_LABELS,
+        stage_labels_plain={key: str(label) for key, label in STAGE_LABELS.items()},
     )
 
 
