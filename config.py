@@ -121,8 +121,9 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     """Production: DATABASE_URL and a real SECRET_KEY come from the environment."""
 
-    SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
+    # cookies only over HTTPS; COOKIE_SECURE=0 only for a loopback test server without TLS
+    SESSION_COOKIE_SECURE = os.environ.get("COOKIE_SECURE", "1") != "0"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"  # also turns on HSTS
     MAIL_SUPPRESS_SEND = os.environ.get("MAIL_SUPPRESS_SEND", "") == "1"
 
