@@ -43,3 +43,36 @@ def export(slug, fmt, output):
         Path(temp).unlink(missing_ok=True)
         raise
     click.echo(f"Wrote {output} ({len(data)} bytes)")
+
+
+@click.command("export-submissions")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), required=True, help="File format.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write ('-' for standard output).")
+@domain_errors
+def export_submissions(slug, fmt, output):
+    """Export every analysed submission, one row each (streamed; flat memory)."""
+    from ..common.types import utcnow
+    from .submissions import stream_csv, stream_json, submission_rows
+
+    consultation = get_by_slug(slug, include_drafts=True)
+    rows = submission_rows(consultation)
+    chunks = stream_csv(rows) if fmt == "csv" else stream_json(
+        rows, {"consultation": slug, "generated_at": utcnow().isoformat(timespec="seconds")})
+    if str(output) == "-":
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        return
+    handle, temp = tempfile.mkstemp(dir=output.resolve().parent, prefix=f".{output.name}.", suffix=".tmp")
+    size = 0
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+                size += len(chunk)
+        os.replace(temp, output)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    click.echo(f"Wrote {output} ({size} bytes)")

@@ -14,6 +14,28 @@ from .writers import WRITERS
 bp = Blueprint("exports", __name__)
 
 
+@bp.route("/c/<slug>/submissions.<fmt>")
+@login_required
+def download_submissions(slug: str, fmt: str):
+    """Every analysed submission, one row each, streamed as CSV or JSON (drafters and admins)."""
+    from flask import stream_with_context
+
+    from ..common.types import utcnow
+    from .submissions import stream_csv, stream_json, submission_rows
+
+    consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
+    require_role(consultation, Role.drafter)
+    if fmt == "csv":
+        body, mimetype = stream_csv(submission_rows(consultation)), "text/csv; charset=utf-8"
+    elif fmt == "json":
+        meta = {"consultation": consultation.slug, "generated_at": utcnow().isoformat(timespec="seconds")}
+        body, mimetype = stream_json(submission_rows(consultation), meta), "application/json"
+    else:
+        abort(404)
+    return Response(stream_with_context(body), content_type=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{consultation.slug}-submissions.{fmt}"'})
+
+
 @bp.route("/c/<slug>/export.<fmt>")
 @login_required
 def download_export(slug: str, fmt: str):

@@ -27,10 +27,15 @@ class Writer:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+def neutralise(value):
+    """A cell value that a spreadsheet will not run as a formula: text starting (also after
+    leading spaces) with ``= + - @``, a tab or a carriage return gets a leading apostrophe."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+_cell = neutralise
 
 
 def write_csv(summary: dict) -> bytes:

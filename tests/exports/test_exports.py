@@ -138,3 +138,32 @@ def test_export_holds_distinct_texts_campaigns_emphasis_and_summary(app, runner,
     assert next(r for r in rows if r["theme_id"] == other["id"])["stakeholder_emphasis"] == "citizen ∞"
     assert row["summary"] == " ".join(q["text"] for q in holder["summary"])
     assert row["summary_sources"].split("; ")[0].startswith(holder["summary"][0]["submission_ref"] + " text [")
+
+
+def test_every_submission_export_streams_what_counts_and_quotes_only_what_may_be_quoted(
+        app, client, runner, make_consultation, make_submission, make_user, login, tmp_path):
+    import csv as _csv
+    import io as _io
+
+    slug = make_consultation()
+    shown = make_submission(slug, "=HYPERLINK(\"http://x\") teks publik.", organisation="PGRI")
+    private = make_submission(slug, "Teks tanpa izin terbit.", consent=False)
+    make_submission(slug, "RAHASIA tersembunyi.", status="hidden")
+    waiting = make_submission(slug, "Menunggu moderasi.", status="pending")
+    login(make_user(slug=slug))
+    response = client.get(f"/staff/c/{slug}/submissions.csv")
+    assert response.status_code == 200 and response.is_streamed
+    body = response.get_data(as_text=True)
+    rows = {r["reference"]: r for r in _csv.DictReader(_io.StringIO(body.lstrip("\ufeff")))}
+    assert set(rows) == {shown.reference, private.reference, waiting.reference}  # hidden never
+    assert rows[shown.reference]["text"].startswith("'=HYPERLINK")  # neutralised for spreadsheets
+    assert rows[shown.reference]["organisation"] == "PGRI"
+    assert rows[private.reference]["text"] == "" and rows[private.reference]["quotable"] == "False"
+    assert rows[waiting.reference]["text"] == ""  # pending: counted, not quoted
+    assert "RAHASIA" not in body and "Warga" not in body  # no hidden text, no names
+    data = json.loads(client.get(f"/staff/c/{slug}/submissions.json").get_data(as_text=True))
+    assert data["consultation"] == slug and len(data["submissions"]) == 3
+    assert data["submissions"][0]["text"].startswith("=HYPERLINK")  # JSON keeps the text verbatim
+    out = tmp_path / "semua.csv"
+    result = runner.invoke(args=["consult", "export-submissions", slug, "--format", "csv", "--output", str(out)])
+    assert result.exit_code == 0 and out.read_text(encoding="utf-8-sig").count("\n") == 4
