@@ -44,6 +44,7 @@ class Config:
 
     # Flask-Limiter: in memory unless a storage URI is given (Redis in production).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"  # 0 only for load benchmarks
     RATELIMIT_HEADERS_ENABLED = True
     SUBMISSION_RATE_LIMIT = "20 per hour"
     # backstop per network address (stored hashed): generous, since many share one address

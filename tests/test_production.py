@@ -106,3 +106,21 @@ def test_json_logs(make_app):
         line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "disk /tmp full" and line["level"] == "WARNING"
     assert line["path"] == "/c/x" and line["request_id"] == "req-1" and line["time"].endswith("+00:00")
+
+
+def test_public_pages_are_micro_cached_for_anonymous_visitors_only(make_app):
+    from consult.common import cache
+
+    cache.clear()
+    app = make_app("cache", TESTING=False)
+    with app.app_context():
+        from consult.consultations.services import create_consultation
+
+        create_consultation(slug="c", title="C")
+        db.session.commit()
+    visitor = app.test_client()
+    assert visitor.get("/c/c").headers["X-Cache"] == "MISS"
+    assert visitor.get("/c/c").headers["X-Cache"] == "HIT"
+    assert visitor.get("/c/c?lang=en").headers["X-Cache"] == "MISS"  # per language
+    assert "X-Cache" not in visitor.get("/c/c/submissions").headers  # pages with text are never cached
+    cache.clear()

@@ -17,6 +17,7 @@ from wtforms import SelectChoice
 
 from ..accounts.models import Role
 from ..accounts.permissions import require_role
+from ..common.cache import public_page_cache
 from ..common.forms import apply_errors
 from ..common.visibility import not_a_surface, public_surface
 from ..errors import ValidationFailed
@@ -31,6 +32,7 @@ bp = Blueprint("consultations", __name__)
 
 @bp.route("/")
 @public_surface("consultations.list_consultations")
+@public_page_cache()
 def list_consultations():
     """Home page: published consultations, open ones first."""
     consultations = queries.public_list()
@@ -40,6 +42,7 @@ def list_consultations():
 
 @bp.route("/c/<slug>")
 @public_surface("consultations.show_consultation")
+@public_page_cache()
 def show_consultation(slug: str):
     """A consultation's public page: background, documents, questions, window and count."""
     consultation = queries.get_by_slug(slug)

@@ -15,7 +15,7 @@ import fcntl
 import os
 import shutil
 import sqlite3
-from datetime import UTC, datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import DomainError
