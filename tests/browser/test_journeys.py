@@ -74,7 +74,7 @@ def test_drafter_runs_the_analysis_and_downloads_the_summary(live_app, page):
     page.wait_for_selector("article.theme")
     assert page.locator("article.theme").count() >= 1
     with page.expect_download() as info:
-        page.get_by_role("link", name="JSON").click()
+        page.get_by_role("link", name="JSON").first.click()
     assert info.value.suggested_filename == "asn-themes.json"
 
 
