@@ -15,6 +15,8 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per record."""
 
     def format(self, record: logging.LogRecord) -> str:
+        """The record as one JSON line: ``time`` (UTC, ISO 8601), ``level``, ``logger``,
+        ``message``, and ``method``/``path``/``request_id`` inside a request."""
         entry = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
                  "level": record.levelname, "logger": record.name, "message": record.getMessage()}
         if has_request_context():
