@@ -77,3 +77,19 @@ def normalise_newlines(value):
     if isinstance(value, str):
         return value.replace("\r\n", "\n").replace("\r", "\n")
     return value
+
+
+def committed(form: FlaskForm, change) -> bool:
+    """Run ``change()`` (a service call that flushes) and commit; on ``ValidationFailed`` roll
+    back, put its errors on ``form`` and return ``False`` (the view shows the form again, filled)."""
+    from ..errors import ValidationFailed
+    from ..extensions import db
+
+    try:
+        change()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        apply_errors(form, exc.errors)
+        return False
+    db.session.commit()
+    return True

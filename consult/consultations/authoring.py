@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import Role
 from ..accounts.permissions import require_role
 from ..common.dates import from_local, to_local
-from ..common.forms import apply_errors
+from ..common.forms import apply_errors, committed
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..text.markdown import render_markdown
@@ -105,13 +105,7 @@ def edit(slug: str):
             fields.pop("closes_at")  # changed only by extend / close, which announce it
             if fields["opens_at"] == consultation.opens_at:
                 fields.pop("opens_at")
-        try:
-            services.update_consultation(consultation, current_user, **fields)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        if committed(form, lambda: services.update_consultation(consultation, current_user, **fields)):
             flash(_("Saved."), "success")
             return redirect(url_for("authoring.manage", slug=slug))
     return render_template("authoring/edit.html", form=form, consultation=consultation, preview=preview)
@@ -244,15 +238,9 @@ def questions(slug: str):
     consultation = _drafted(slug)
     form = QuestionForm()
     if form.validate_on_submit():
-        try:
-            services.add_question(consultation, key=(form.key.data or "").strip(), text=form.text.data,
-                                  kind=QuestionKind(form.kind.data), help_text=form.help_text.data or "",
-                                  options=_options(form) or None, required=form.required.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        if committed(form, lambda: services.add_question(
+                consultation, key=(form.key.data or "").strip(), text=form.text.data, kind=QuestionKind(form.kind.data),
+                help_text=form.help_text.data or "", options=_options(form) or None, required=form.required.data)):
             flash(_("Question added."), "success")
             return redirect(url_for("authoring.questions", slug=slug))
     return render_template("authoring/questions.html", consultation=consultation, form=form,
@@ -270,15 +258,9 @@ def edit_question(slug: str, question_id: int):
         form.kind.data = question.kind.value
         form.options.data = "\n".join(question.options)
     if form.validate_on_submit():
-        try:
-            services.update_question(question, current_user, text=form.text.data, help_text=form.help_text.data,
-                                     kind=form.kind.data, options=_options(form), required=form.required.data,
-                                     correction_note=form.correction_note.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        if committed(form, lambda: services.update_question(
+                question, current_user, text=form.text.data, help_text=form.help_text.data, kind=form.kind.data,
+                options=_options(form), required=form.required.data, correction_note=form.correction_note.data)):
             flash(_("Saved."), "success")
             return redirect(url_for("authoring.questions", slug=slug))
     return render_template("authoring/question.html", consultation=consultation, question=question, form=form,

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..common.files import FileRejected, store_upload
-from ..common.forms import apply_errors
+from ..common.forms import apply_errors, committed
 from ..common.visibility import not_a_surface
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -102,14 +102,9 @@ def edit_page(slug: str):
         abort(404)
     form = PageForm(obj=page) if request.method == "GET" else PageForm()
     if form.validate_on_submit():
-        try:
-            pages.save_page(slug, title_id=form.title_id.data, title_en=form.title_en.data, body_id=form.body_id.data,
-                            body_en=form.body_en.data, actor=current_user)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        if committed(form, lambda: pages.save_page(slug, title_id=form.title_id.data, title_en=form.title_en.data,
+                                                   body_id=form.body_id.data, body_en=form.body_en.data,
+                                                   actor=current_user)):
             flash(_("Saved."), "success")
             return redirect(url_for("site.show_page", slug=slug))
     return render_template("site/edit_page.html", form=form, slug=slug)
