@@ -87,7 +87,7 @@ def stop(process: subprocess.Popen) -> None:
 
 def wrk(url: str, seconds: int, headers: dict | None = None, script: Path | None = None) -> float:  # noqa: D103
     """Requests/s at saturation: wrk, one thread, 32 connections, pinned to the client core."""
-    command = ["taskset", "-c", CLIENT_CPUS, "wrk", "-t1", "-c32", f"-d{seconds}s", "--latency"]
+    command = ["taskset", "-c", CLIENT_CPUS, "wrk", "-t1", f"-c{os.environ.get('WRK_CONNECTIONS', '32')}", f"-d{seconds}s", "--latency"]
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]
     if script:
@@ -135,9 +135,10 @@ def submit_forms(port: int, count: int) -> list[tuple[str, str]]:
     lock = threading.Lock()
 
     def fetch(k: int):
-        browser = Browser(port)
         for _ in range(k):
+            browser = Browser(port)  # a new visitor each time (one device sending many is a flood)
             _status, page = browser.request("GET", "/c/bench/submit")
+            browser.conn.close()  # idle keep-alive connections would fill the workers' connection slots
             fields = dict(re.findall(r'name="(csrf_token|client_token)" type="hidden" value="([^"]*)"', page))
             body = urllib.parse.urlencode({**fields, "stakeholder_type": "citizen", "anonymous": "y",
                                            "body": "Mutasi ASN harus transparan dan kriterianya diumumkan.",

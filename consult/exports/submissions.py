@@ -20,7 +20,7 @@ from ..common.visibility import Audience
 from ..extensions import db
 
 COLUMNS = ["reference", "submitted_at", "moderation_status", "stakeholder_type", "organisation",
-           "organisation_verified", "language", "quotable", "themes", "text"]
+           "organisation_verified", "language", "quotable", "themes", "campaign", "text"]
 BATCH = 1000
 
 
@@ -42,6 +42,23 @@ def _themes_by_submission(consultation) -> dict[int, str]:
     return {sid: "; ".join(dict.fromkeys(labels)) for sid, labels in out.items()}
 
 
+def _campaigns_by_submission(consultation) -> dict[int, str]:
+    """submission id → the form-letter campaigns (ids, "; "-joined) of the latest finished
+    analysis that hold it as a copy."""
+    from ..analysis.models import AnalysisSection
+    from ..analysis.queries import latest_run
+
+    run = latest_run(consultation)
+    if run is None:
+        return {}
+    out: dict[int, list[str]] = {}
+    for (campaigns,) in db.session.execute(select(AnalysisSection.campaigns).where(AnalysisSection.run_id == run.id)):
+        for campaign in campaigns or []:
+            for sid in campaign["member_ids"]:
+                out.setdefault(sid, []).append(str(campaign["id"]))
+    return {sid: "; ".join(dict.fromkeys(ids)) for sid, ids in out.items()}
+
+
 def submission_rows(consultation) -> Iterator[dict]:
     """The consultation's analysed submissions as dicts with the keys of :data:`COLUMNS`,
     oldest first, read ``BATCH`` at a time (keyset pages of plain columns; each page's answers
@@ -53,6 +70,7 @@ def submission_rows(consultation) -> Iterator[dict]:
     from ..submissions.models import Answer, Submission
 
     themes = _themes_by_submission(consultation)
+    campaigns = _campaigns_by_submission(consultation)
     verified = set(db.session.scalars(select(RepresentativeClaim.id).where(
         RepresentativeClaim.status == ClaimStatus.verified)))
     keys = {q.id: q.key for q in db.session.scalars(select(Question).where(Question.consultation_id == consultation.id))}
@@ -86,6 +104,7 @@ def submission_rows(consultation) -> Iterator[dict]:
                 "language": r.language or "",
                 "quotable": quotable,
                 "themes": themes.get(r.id, ""),
+                "campaign": campaigns.get(r.id, ""),
                 "text": text,
             }
         db.session.expire_all()

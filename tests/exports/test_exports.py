@@ -139,6 +139,13 @@ def test_export_holds_distinct_texts_campaigns_emphasis_and_summary(app, runner,
     assert row["summary"] == " ".join(q["text"] for q in holder["summary"])
     assert row["summary_sources"].split("; ")[0].startswith(holder["summary"][0]["submission_ref"] + " text [")
 
+    subs_out = tmp_path / "submissions.csv"
+    assert runner.invoke(args=["consult", "export-submissions", slug, "--format", "csv",
+                               "--output", str(subs_out)]).exit_code == 0
+    by_campaign = {r["reference"]: r["campaign"] for r in csv.DictReader(io.StringIO(subs_out.read_text(encoding="utf-8-sig")))}
+    assert {ref for ref, c in by_campaign.items() if c} == {m.reference for m in letters}
+    assert {by_campaign[m.reference] for m in letters} == {campaign["id"]}
+
 
 def test_every_submission_export_streams_what_counts_and_quotes_only_what_may_be_quoted(
         app, client, runner, make_consultation, make_submission, make_user, login, tmp_path):
