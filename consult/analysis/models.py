@@ -8,13 +8,15 @@ the source.
 """
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, text
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..common.mixins import TimestampMixin
-from ..common.types import UTCDateTime
+from ..common.types import UTCDateTime, utcnow
 from ..extensions import db
 from ..jobs import JobState
 
@@ -90,9 +92,18 @@ class AnalysisSection(db.Model):
     # drafter's edit markers pinned/label_locked/fixed/excluded per theme), given as ``previous`` to
     # the next run of the same question so theme ids and edits carry over. NULL for older runs.
     model: Mapped[dict | None] = mapped_column(JSON)
+    # a drafter declared this theme set final (re-running the analysis makes a new set to sign off)
+    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     run: Mapped[AnalysisRun] = relationship(back_populates="sections")
     question = relationship("Question")
+    signed_off_by = relationship("User")
+
+    @property
+    def key(self) -> str:
+        """The section's key, stable across runs: ``"q<question id>"`` or ``"general"``."""
+        return section_key(self.question_id)
     themes: Mapped[list["Theme"]] = relationship(
         back_populates="section", cascade="all, delete-orphan", order_by="Theme.position"
     )
@@ -125,10 +136,21 @@ class Theme(db.Model):
     key_phrases: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
     key_phrase_sources: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
     distinct_texts: Mapped[int] = mapped_column(default=0, nullable=False)
+    # what a drafter wrote about the theme (carried to the next run's theme of the same engine id)
+    description: Mapped[str | None] = mapped_column(Text)
+    # the label is the drafter's (renamed, from the codebook or a split): never recomputed
+    label_locked: Mapped[bool] = mapped_column(default=False, nullable=False)
+    # "engine" (found by the analysis), "codebook" (defined by a drafter), "split" (split off by a drafter)
+    origin: Mapped[str] = mapped_column(String(16), default="engine", nullable=False)
+    # new in this run: not in the theme set the run started from (a proposal for drafters to review)
+    proposed: Mapped[bool] = mapped_column(default=False, nullable=False)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     campaign_ids: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
     stakeholder_emphasis: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
 
     section: Mapped[AnalysisSection] = relationship(back_populates="themes")
+    reviewed_by = relationship("User")
     assignments: Mapped[list["ThemeAssignment"]] = relationship(
         back_populates="theme", cascade="all, delete-orphan", order_by="ThemeAssignment.position"
     )
@@ -184,3 +206,132 @@ class ThemeQuote(db.Model):
 
     theme: Mapped[Theme] = relationship(back_populates="quotes", overlaps="summary")
     submission = relationship("Submission")
+
+
+def section_key(question_id: int | None) -> str:
+    """``"q<id>"`` for a question's section, ``"general"`` for the general free text."""
+    return "general" if question_id is None else f"q{question_id}"
+
+
+class ThemeEdit(db.Model):
+    """One drafter edit of a theme set (append-only: the ORM refuses updates and deletes).
+
+    ``action`` is one of :data:`EDIT_ACTIONS`; ``theme_key`` is the engine id of the theme
+    edited (``None`` for the whole set, e.g. a sign-off); ``detail`` holds what changed
+    (old and new label, the submissions moved, the themes merged …).
+    """
+
+    __tablename__ = "theme_edits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), nullable=False, index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("analysis_runs.id", ondelete="SET NULL"))
+    section_key: Mapped[str] = mapped_column(String(20), nullable=False)
+    theme_key: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    actor = relationship("User")
+
+
+EDIT_ACTIONS = {
+    "rename": _l("renamed"), "describe": _l("described"), "merge": _l("merged"), "split": _l("split"),
+    "move": _l("moved a submission"), "review": _l("marked reviewed"), "unreview": _l("marked not reviewed"),
+    "sign_off": _l("signed off the theme set"), "reopen": _l("reopened the theme set"),
+    "codebook_add": _l("added to the codebook"), "codebook_edit": _l("changed in the codebook"),
+    "codebook_remove": _l("removed from the codebook"),
+    "respond": _l("wrote a response"), "publish": _l("published a response"),
+    "unpublish": _l("unpublished a response"), "unrespond": _l("deleted a draft response"),
+}
+
+
+@event.listens_for(ThemeEdit, "before_update")
+@event.listens_for(ThemeEdit, "before_delete")
+def _edits_are_append_only(_mapper, _connection, target):
+    raise RuntimeError("theme edits are append-only")
+
+
+class CodebookEntry(TimestampMixin, db.Model):
+    """A theme a drafter defines before or after an analysis (e.g. one per article of the draft).
+
+    The next analysis puts every submission whose text holds one of ``keywords`` (compared by
+    stem, every word of a multi-word keyword) into the entry's theme, under the engine id
+    ``key`` (``"cb<id>"``) and the drafter's ``label``, and proposes further themes of its own.
+    """
+
+    __tablename__ = "codebook_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), nullable=False, index=True)
+    section_key: Mapped[str] = mapped_column(String(20), default="general", nullable=False)
+    label: Mapped[str] = mapped_column(String(300), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
+    position: Mapped[int] = mapped_column(default=0, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def key(self) -> str:
+        """The engine id of the entry's theme."""
+        return f"cb{self.id}"
+
+
+class Decision(str, enum.Enum):
+    """What the drafters decided about what respondents said."""
+
+    accepted = "accepted"
+    partly_accepted = "partly_accepted"
+    not_accepted = "not_accepted"
+    outside_scope = "outside_scope"
+
+
+DECISION_LABELS = {
+    Decision.accepted: _l("Accepted"),
+    Decision.partly_accepted: _l("Partly accepted"),
+    Decision.not_accepted: _l("Not accepted"),
+    Decision.outside_scope: _l("Outside the scope of this policy"),
+}
+
+
+class Response(TimestampMixin, db.Model):
+    """The drafters' answer ("you said, we did") to a theme, or to one submission.
+
+    A theme response is keyed by (``section_key``, ``theme_key`` = the theme's engine id), so it
+    stays with the theme across re-runs; a submission response has ``submission_id`` instead.
+    Private until ``published_at``; respondents are e-mailed once (``Submission.response_notified_at``).
+    """
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        Index("uq_responses_theme", "consultation_id", "section_key", "theme_key", unique=True,
+              sqlite_where=text("theme_key IS NOT NULL"), postgresql_where=text("theme_key IS NOT NULL")),
+        Index("uq_responses_submission", "submission_id", unique=True,
+              sqlite_where=text("submission_id IS NOT NULL"), postgresql_where=text("submission_id IS NOT NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), nullable=False, index=True)
+    section_key: Mapped[str] = mapped_column(String(20), default="general", nullable=False)
+    theme_key: Mapped[str | None] = mapped_column(String(20))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    decision: Mapped[Decision] = mapped_column(
+        Enum(Decision, name="response_decision", native_enum=False, length=20), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # the article or clause of the draft changed, and its revised wording
+    draft_reference: Mapped[str | None] = mapped_column(String(200))
+    revised_wording: Mapped[str | None] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    submission = relationship("Submission")
+
+    @property
+    def is_published(self) -> bool:
+        """Whether the public and the respondents may read it."""
+        return self.published_at is not None

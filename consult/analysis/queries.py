@@ -79,7 +79,9 @@ class ThemeView:
     representative (counted apart from individuals in every summary).
     ``changed_by_moderation`` is true when a moderator hid or redacted a member after the run:
     its quotes and summary are already gone here, and the label and key phrases shown are
-    recomputed from what quotable members still support; the next run regroups.
+    recomputed from what quotable members still support (a drafter's locked label stays); the
+    next run regroups. ``description``, ``origin`` ("engine", "codebook", "split"), ``proposed``
+    (new since the set the run started from) and ``reviewed_at`` come from the drafters' edits.
     """
 
     id: int
@@ -96,6 +98,11 @@ class ThemeView:
     summary: list[QuoteView] = field(default_factory=list)
     changed_by_moderation: bool = False
     organisations: list[tuple[str, bool]] = field(default_factory=list)  # (name, verified), verified first
+    description: str | None = None
+    origin: str = "engine"
+    proposed: bool = False
+    reviewed_at: object = None
+    label_locked: bool = False
 
 
 @dataclass
@@ -106,6 +113,9 @@ class SectionView:
     title: str
     submission_count: int
     unassigned_refs: list[str]
+    key: str = "general"
+    section_id: int | None = None
+    signed_off_at: object = None
     themes: list[ThemeView] = field(default_factory=list)
     # only an attachment without readable text: drafters read these themselves
     unreadable_refs: list[str] = field(default_factory=list)
@@ -278,6 +288,7 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
             submission_count=0,
             unassigned_refs=[subs[s].reference for s in section.unassigned_ids if counted(s)],
             unreadable_refs=[subs[s].reference for s in section.unreadable_ids if counted(s)],
+            key=section.key, section_id=section.id, signed_off_at=section.signed_off_at,
         )
         campaigns = _campaign_views(section, subs, counted, quotable, supports)
         campaign_of = {sid: c["id"] for c in section.campaigns or [] for sid in c["member_ids"]}
@@ -311,7 +322,7 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
             in_campaigns = {campaign_of[s] for s in members if s in campaign_of}
             view.themes.append(ThemeView(
                 id=theme.id, engine_id=theme.engine_id,
-                label=theme.label if phrases == theme.key_phrases else label_from_phrases(phrases),
+                label=theme.label if theme.label_locked or phrases == theme.key_phrases else label_from_phrases(phrases),
                 key_phrases=phrases, submission_count=len(members),
                 by_stakeholder_type=dict(sorted(stakeholders.items())), quotes=excerpts(theme.quotes, member_set),
                 submission_refs=[subs[s].reference for s in members],
@@ -322,6 +333,8 @@ def run_view(run: AnalysisRun, audience: Audience = Audience.ANALYSIS) -> RunVie
                 summary=excerpts(theme.summary, member_set),
                 changed_by_moderation=any(s in changed for s in assigned[theme.id]),
                 organisations=_organisations(members, subs, verified),
+                description=theme.description, origin=theme.origin, proposed=theme.proposed,
+                reviewed_at=theme.reviewed_at, label_locked=theme.label_locked,
             ))
         members_in_section = analysed | {s for s in section.unreadable_ids if counted(s)}
         view.submission_count = len(members_in_section)

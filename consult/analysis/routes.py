@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import jobs
 from ..accounts.models import ConsultationRole, Role
 from ..accounts.permissions import require_role
-from ..common.hooks import register_receipt_panel
+from ..common.hooks import register_consultation_panel, register_receipt_panel
 from ..common.visibility import Audience
 from ..consultations import queries as consultation_queries
 from ..consultations.models import Consultation
@@ -46,8 +46,18 @@ def own_words_test(text: str, minimum: int = 5) -> bool:
 
 @register_receipt_panel
 def _receipt_themes(submission):
+    from .responses import published_for_submission
+
     themes = queries.themes_of_submission(submission)
-    return ("analysis/_receipt_panel.html", {"themes": themes})
+    return ("analysis/_receipt_panel.html", {"themes": themes, "responses": published_for_submission(submission)})
+
+
+@register_consultation_panel
+def _consultation_responses(consultation):
+    from .responses import published_for_consultation
+
+    answers = published_for_consultation(consultation)
+    return ("analysis/_consultation_panel.html", {"responses": answers}) if answers else None
 
 
 @bp.route("/")
@@ -90,8 +100,13 @@ def show_themes(slug: str):
     if pending is not None and run is not None and pending.id == run.id:
         pending = None
     view = queries.run_view(run, Audience.ANALYSIS) if run else None
+    from .forms import ConfirmForm
+    from .responses import responses_of
+
+    answered = {(r.section_key, r.theme_key): r for r in responses_of(consultation.id) if r.theme_key}
     return render_template(
-        "analysis/themes.html", consultation=consultation, view=view, pending=pending,
+        "analysis/themes.html", consultation=consultation, view=view, pending=pending, answered=answered,
+        confirm=ConfirmForm(),
         form=RunAnalysisForm(), analysed_now=count_for(consultation, Audience.ANALYSIS),
         choices=choice_counts(consultation, Audience.ANALYSIS), stage_labels=STAGE_LABELS,
         stage_labels_plain={key: str(label) for key, label in STAGE_LABELS.items()},
@@ -122,3 +137,6 @@ def run_analysis(slug: str):
     db.session.commit()
     flash(_("The analysis has started. This page shows its progress."), "success")
     return redirect(url_for("analysis.show_themes", slug=slug))
+
+
+from . import workspace  # noqa: E402,F401  (registers the workspace views on bp)

@@ -28,7 +28,9 @@ from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..submissions.models import Submission
 from ..submissions.queries import submissions_for
+from ..themes.codebook import CodebookTheme, seed_model
 from ..themes.model import MODEL_VERSION
+from .editing import codebook
 from .models import (
     AnalysisRun,
     AnalysisSection,
@@ -36,6 +38,7 @@ from .models import (
     Theme,
     ThemeAssignment,
     ThemeQuote,
+    section_key,
 )
 from .sources import Segment, locate, locate_pieces, section_text
 
@@ -193,14 +196,18 @@ def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> Analysis
             if progress:
                 progress(stage, (index + fraction) / len(prepared))
 
-        result = engine.analyse(docs, n_themes=run.n_themes, seed=run.seed,
-                                previous=_previous(consultation.id, question_id, run.id),
+        previous = _previous(consultation.id, question_id, run.id)
+        entries = [CodebookTheme(e.key, e.label, tuple(e.keywords))
+                   for e in codebook(consultation.id, section_key(question_id))]
+        start_from = seed_model(entries, docs, previous)
+        result = engine.analyse(docs, n_themes=run.n_themes, seed=run.seed, previous=start_from,
                                 progress=section_progress)
         texts = {d.id: d.text for d in docs}
-        results.append((question_id, maps, texts, unreadable, result))
+        known = _known_themes(consultation.id, question_id, run.id, start_from)
+        results.append((question_id, maps, texts, unreadable, result, known, {e.key for e in entries}))
 
     run.started_at, run.submission_count = started, len(subs)
-    for position, (question_id, maps, texts, unreadable, result) in enumerate(results):
+    for position, (question_id, maps, texts, unreadable, result, known, codebook_keys) in enumerate(results):
         section = AnalysisSection(question_id=question_id, position=position,
                                   unassigned_ids=[int(d) for d in result.unassigned],
                                   unreadable_ids=unreadable, diagnostics=result.diagnostics,
@@ -221,10 +228,46 @@ def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> Analysis
             for s_pos, sentence in enumerate(found.summary):
                 if (stored := _located(maps, sentence, "summary", s_pos)) is not None:
                     theme.summary.append(stored)
+            _carry_over(theme, known, codebook_keys)
             section.themes.append(theme)
     run.state, run.finished_at = RunState.done, utcnow()
     db.session.flush()
     return run
+
+
+def _known_themes(consultation_id: int, question_id: int | None, before_run_id: int, start_from) -> dict | None:
+    """What a new run's themes inherit, by engine id: ``{engine id: Theme of the latest finished
+    run's matching section}`` plus the ids of the theme set the run started from (under the key
+    ``None``); ``None`` when there is no earlier run and no codebook (nothing is "proposed" then)."""
+    section = _previous_section(consultation_id, question_id, before_run_id)
+    ids = {str(t["id"]) for t in start_from.get("themes") or []} if isinstance(start_from, dict) else \
+        {str(t.id) for t in start_from or []}
+    if section is None and not ids:
+        return None
+    known: dict = {t.engine_id: t for t in section.themes} if section is not None else {}
+    known[None] = ids | set(known)
+    return known
+
+
+def _carry_over(theme: Theme, known: dict | None, codebook_keys: set[str]) -> None:
+    """Give a new run's ``theme`` what drafters set on its namesake in the previous run (its
+    description, locked label, origin and review) or mark it proposed (new since that run)."""
+    if theme.engine_id in codebook_keys:
+        theme.origin, theme.label_locked = "codebook", True
+    if known is None:
+        return
+    before = known.get(theme.engine_id)
+    if before is None:
+        theme.proposed = theme.engine_id not in known[None]
+        return
+    theme.description = before.description
+    theme.label_locked = theme.label_locked or before.label_locked
+    if before.label_locked and theme.engine_id not in codebook_keys:
+        theme.label = before.label
+    if theme.origin in (None, "engine"):  # (column defaults apply only at the flush)
+        theme.origin = before.origin
+    if {a.submission_id for a in theme.assignments} == {a.submission_id for a in before.assignments}:
+        theme.reviewed_at, theme.reviewed_by_id = before.reviewed_at, before.reviewed_by_id  # else: review again
 
 
 def mark_running(run: AnalysisRun) -> None:

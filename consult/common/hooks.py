@@ -27,3 +27,20 @@ def receipt_panels(submission) -> list[tuple[str, dict]]:
         if panel:
             out.append(panel)
     return out
+
+
+# provider(consultation) -> (template name, context dict) or None; public content only
+CONSULTATION_PANELS: list[Callable] = []
+
+
+def register_consultation_panel(provider: Callable) -> Callable:
+    """Add a panel to a consultation's public page (idempotent; usable as a decorator). A
+    provider must return public content only: the page is cached for anonymous visitors."""
+    if provider not in CONSULTATION_PANELS:
+        CONSULTATION_PANELS.append(provider)
+    return provider
+
+
+def consultation_panels(consultation) -> list[tuple[str, dict]]:
+    """The panels every provider offers for ``consultation``, in registration order."""
+    return [panel for provider in CONSULTATION_PANELS if (panel := provider(consultation))]

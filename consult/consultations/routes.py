@@ -47,8 +47,10 @@ def show_consultation(slug: str):
     """A consultation's public page: background, documents, questions, window and count."""
     consultation = queries.get_by_slug(slug)
     count = public_submission_counts([consultation.id]).get(consultation.id, 0)
+    from ..common.hooks import consultation_panels
+
     return render_template("consultations/show.html", consultation=consultation, count=count,
-                           series=services.document_series(consultation),
+                           series=services.document_series(consultation), panels=consultation_panels(consultation),
                            announcements=services.events(consultation, ("extended", "closed", "question_corrected")))
 
 

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from ..analysis.queries import RunView, latest_run, run_view
+from ..analysis.responses import responses_of
 from ..common.types import utcnow
 from ..common.visibility import Audience
 from ..consultations.models import Consultation
@@ -54,12 +55,16 @@ def theme_summary(consultation: Consultation, audience: Audience = Audience.ANAL
                                     "stakeholder_emphasis", "campaigns": [{"id", "copies"}],
                                     "summary": [QUOTE], "quotes": [QUOTE],
                                     "submission_refs", "organisations": [{"name", "verified"}],
-                                    "changed_by_moderation"}]}]}
+                                    "changed_by_moderation", "description", "origin",
+                                    "proposed", "reviewed", "response": RESPONSE|null}]}]}
 
         QUOTE = {"submission_ref", "text", "source", "page"|"paragraph", "start", "end"}
         CAMPAIGN = {"id", "copies", "representative_ref", "submission_refs", "text",
                     "text_ref", "added_text": [QUOTE]}
+        RESPONSE = {"decision", "reason", "draft_reference", "revised_wording", "published_at"}
 
+    A theme's ``response`` is the drafters' answer ("you said, we did"); for the PUBLIC audience
+    only published ones (``published_at`` null marks a draft in staff exports).
     ``submission_count`` of a theme is its voices (campaign copies included); ``distinct_texts``
     counts each form-letter campaign once. A submission may be a voice in several themes of a
     question (a long text raising several concerns; ``multi_theme_count`` says how many are), yet
@@ -88,6 +93,8 @@ def _theme_summary(consultation: Consultation, audience: Audience) -> dict:
     if run is None:
         raise NoAnalysis(f"{consultation.slug} has no finished analysis; run `flask consult analyse {consultation.slug}`")
     view: RunView = run_view(run, audience)
+    answers = {(r.section_key, r.theme_key): r for r in responses_of(consultation.id, published_only=audience is not Audience.ANALYSIS)
+               if r.theme_key}
     return {
         "consultation": consultation.slug,
         "title": consultation.title,
@@ -119,6 +126,11 @@ def _theme_summary(consultation: Consultation, audience: Audience) -> dict:
                         "submission_refs": theme.submission_refs,
                         "organisations": [{"name": n, "verified": v} for n, v in theme.organisations],
                         "changed_by_moderation": theme.changed_by_moderation,
+                        "description": theme.description,
+                        "origin": theme.origin,
+                        "proposed": theme.proposed,
+                        "reviewed": theme.reviewed_at is not None,
+                        "response": response_json(answers.get((section.key, theme.engine_id))),
                     }
                     for theme in section.themes
                 ],
@@ -126,6 +138,15 @@ def _theme_summary(consultation: Consultation, audience: Audience) -> dict:
             for section in view.sections
         ],
     }
+
+
+def response_json(response) -> dict | None:
+    """A response as export data (``None`` stays ``None``)."""
+    if response is None:
+        return None
+    return {"decision": response.decision.value, "reason": response.reason,
+            "draft_reference": response.draft_reference, "revised_wording": response.revised_wording,
+            "published_at": response.published_at.isoformat(timespec="seconds") if response.published_at else None}
 
 
 MAX_QUOTES_IN_ROW = 3

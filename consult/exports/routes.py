@@ -10,6 +10,7 @@ from ..accounts.permissions import require_role
 from ..consultations import queries as consultation_queries
 from .builders import NoAnalysis, theme_summary
 from .writers import WRITERS
+from ..common.visibility import public_surface
 
 bp = Blueprint("exports", __name__)
 
@@ -53,3 +54,59 @@ def download_export(slug: str, fmt: str):
     filename = f"{consultation.slug}-themes.{writer.extension}"
     return Response(writer.write(summary), content_type=writer.mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/c/<slug>/tables/<any('themes', 'responses', 'choices', 'all'):table>.<fmt>")
+@login_required
+def download_table(slug: str, table: str, fmt: str):
+    """A drafter table (themes, the response table, closed-question tallies, or ``all`` of them:
+    one XLSX sheet each) as CSV, XLSX or JSON; counts everything analysed, quotes only quotable text."""
+    from .tables import TABLE_WRITERS, TABLES, build
+
+    consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
+    require_role(consultation, Role.drafter)
+    writer = TABLE_WRITERS.get(fmt)
+    if writer is None or (table == "all" and fmt == "csv"):
+        abort(404)
+    try:
+        tables = build(list(TABLES) if table == "all" else [table], consultation)
+    except NoAnalysis:
+        flash(_("No analysis has finished yet."), "error")
+        return redirect(url_for("analysis.show_themes", slug=slug))
+    return Response(writer.write(tables), content_type=writer.mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{consultation.slug}-{table}.{writer.extension}"'})
+
+
+@bp.route("/c/<slug>/report.<any('pdf', 'docx'):fmt>")
+@login_required
+def download_report(slug: str, fmt: str):
+    """The consultation report (laporan hasil konsultasi publik) as PDF or DOCX."""
+    from .report import REPORT_WRITERS, report_data
+
+    consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
+    require_role(consultation, Role.drafter)
+    try:
+        data = report_data(consultation)
+    except NoAnalysis:
+        flash(_("No analysis has finished yet."), "error")
+        return redirect(url_for("analysis.show_themes", slug=slug))
+    mimetype, write = REPORT_WRITERS[fmt]
+    return Response(write(data), content_type=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{consultation.slug}-laporan.{fmt}"'})
+
+
+public_bp = Blueprint("open_data", __name__)
+
+
+@public_bp.route("/c/<slug>/open-data/<any('submissions', 'responses'):table>.<any('csv', 'json'):fmt>")
+@public_surface("open_data.download")
+def download(slug: str, table: str, fmt: str):
+    """Open data: the consultation's published submissions (text only where its author agreed to
+    publish it; no name, e-mail or kecamatan) or its published responses, as CSV or JSON."""
+    from .tables import TABLE_WRITERS, open_data_tables
+
+    consultation = consultation_queries.get_by_slug(slug)
+    tables = [t for t in open_data_tables(consultation) if t.name == table]
+    writer = TABLE_WRITERS[fmt]
+    return Response(writer.write(tables), content_type=writer.mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{consultation.slug}-{table}-open-data.{fmt}"'})

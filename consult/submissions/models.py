@@ -92,6 +92,8 @@ class Submission(ModeratedMixin, TimestampMixin, db.Model):
     # when the personal data (name, e-mail, kecamatan, account link) was erased
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # when the respondent was e-mailed that the drafters answered (once per submission)
+    response_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     consultation = relationship("Consultation")
     answers: Mapped[list["Answer"]] = relationship(

@@ -66,6 +66,29 @@ def choice_counts(consultation: Consultation, audience: Audience) -> dict[int, C
     return out
 
 
+def choice_crosstab(consultation: Consultation, audience: Audience, by: str) -> dict[int, dict[str, Counter]]:
+    """question id → group → Counter of chosen options, for choice and Likert questions, where
+    the group is the respondent's ``by`` (``"stakeholder_type"`` or ``"region"``; ``""`` when
+    not given). Counts pass the visibility gate for ``audience``."""
+    column = {"stakeholder_type": Submission.stakeholder_type, "region": Submission.region}[by]
+    ids = [q.id for q in consultation.questions if q.kind is not QuestionKind.open]
+    if not ids:
+        return {}
+    stmt = visible(
+        select(Answer.question_id, column, Answer.choice, func.count())
+        .join(Submission, Submission.id == Answer.submission_id)
+        .where(Answer.question_id.in_(ids), Answer.choice.is_not(None)),
+        Submission, audience,
+    ).group_by(Answer.question_id, column, Answer.choice)
+    out: dict[int, dict[str, Counter]] = {qid: {} for qid in ids}
+    for qid, group, choice, n in db.session.execute(stmt):
+        key = getattr(group, "value", group) or ""
+        if by == "region":
+            key = " ".join(key.split()).title()
+        out[qid].setdefault(key, Counter())[choice] += n
+    return out
+
+
 def public_listing(consultation: Consultation, *, page: int = 1, per_page: int = 20):
     """One page of the consultation's public list of submissions, newest first.
 

@@ -78,6 +78,51 @@ def test_drafter_runs_the_analysis_and_downloads_the_summary(live_app, page):
     assert info.value.suggested_filename == "asn-themes.json"
 
 
+def test_drafter_edits_themes_signs_off_answers_and_downloads_the_report(live_app, page, browser):
+    """From raw submissions to a signed-off theme set, a published response and the report."""
+    app, base = live_app
+    setup_consultation(app)
+    page.goto(base + "/auth/login")
+    page.get_by_label("Email").fill("perancang@example.org")
+    page.get_by_label(re.compile("Kata sandi|Password")).fill("correct-horse-1")
+    page.locator("main button[type=submit]").click()
+    page.goto(base + "/staff/c/asn/themes")
+    page.get_by_label(re.compile("Jumlah tema")).fill("2")
+    page.locator("form.run-form button[type=submit]").click()
+    page.wait_for_selector("article.theme")
+    themes = page.locator("article.theme")
+    for i in range(themes.count()):
+        page.goto(base + "/staff/c/asn/themes")
+        page.locator("article.theme").nth(i).get_by_role("link", name="Ubah dan tanggapi").click()
+        if i == 0:
+            page.get_by_label(re.compile("^Nama tema \\(")).fill("Transparansi mutasi")
+            page.get_by_label(re.compile("^Deskripsi")).fill("Kriteria dan hasil mutasi diumumkan.")
+            page.get_by_role("button", name="Simpan", exact=True).click()
+            assert "Transparansi mutasi" in page.locator("h1").inner_text()
+            page.get_by_label(re.compile("^Keputusan")).select_option("partly_accepted")
+            page.get_by_label(re.compile("^Alasan")).fill("Kriteria mutasi akan diumumkan di laman BKPSDM.")
+            page.get_by_label(re.compile("^Pasal atau ayat")).fill("Pasal 7 ayat (2)")
+            page.get_by_role("button", name="Simpan tanggapan").click()
+            assert "Tanggapan tersimpan" in page.locator("body").inner_text()
+        page.get_by_role("button", name="Tandai sudah ditinjau").click()
+        assert "Ditinjau" in page.locator("body").inner_text()
+    page.goto(base + "/staff/c/asn/themes")
+    page.get_by_role("button", name="Sahkan kumpulan tema ini").first.click()
+    assert "Kumpulan tema telah disahkan" in page.locator("body").inner_text()
+    page.get_by_role("link", name="Tanggapan", exact=True).click()
+    page.get_by_role("button", name="Terbitkan").click()
+    assert "Diterbitkan." in page.locator("body").inner_text()
+    for name, filename in (("PDF", "asn-laporan.pdf"), ("DOCX", "asn-laporan.docx"), ("XLSX", "asn-responses.xlsx")):
+        with page.expect_download() as info:
+            page.get_by_role("link", name=name, exact=True).click()
+        assert info.value.suggested_filename == filename
+    visitor = browser.new_page()
+    visitor.goto(base + "/c/asn")
+    text = visitor.locator("#responses").inner_text()
+    assert "Transparansi mutasi" in text and "Pasal 7 ayat (2)" in text and "Diterima sebagian" in text
+    visitor.close()
+
+
 def test_moderator_runs_pre_moderation_and_a_visitor_flags(live_app, page, browser):
     from consult.accounts.models import Role
     from consult.accounts.services import create_user, grant_role

@@ -1,0 +1,395 @@
+"""Drafter workspace pages: edit a theme, the codebook, sign-off, responses and the edit log.
+
+Thin views over :mod:`consult.analysis.editing` and :mod:`consult.analysis.responses`; every
+page is under ``/staff/`` and needs the drafter role on the consultation.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from ..accounts.models import Role
+from ..accounts.permissions import require_role
+from ..common.forms import committed
+from ..common.visibility import Audience, passes
+from ..consultations import queries as consultation_queries
+from ..errors import DomainError
+from ..extensions import db
+from ..submissions.models import Submission
+from . import editing, responses
+from .forms import CodebookForm, ConfirmForm, ResponseForm, SplitForm, ThemeChoiceForm, ThemeEditForm
+from .models import DECISION_LABELS, EDIT_ACTIONS, AnalysisSection, CodebookEntry, Decision, Response, Theme
+from .queries import GENERAL_TITLE, latest_run
+from .routes import bp
+
+
+@bp.app_template_global("decision_label")
+def decision_label(decision) -> str:
+    """The decision's name in the page's language."""
+    return str(DECISION_LABELS.get(Decision(decision), decision))
+
+
+def _drafting(slug: str):
+    consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
+    require_role(consultation, Role.drafter)
+    return consultation
+
+
+def _theme(consultation, theme_id: int) -> Theme:
+    """A theme of the consultation's latest finished analysis (older runs are read-only: 404)."""
+    run = latest_run(consultation)
+    theme = db.session.get(Theme, theme_id)
+    if run is None or theme is None or theme.section.run_id != run.id:
+        abort(404)
+    return theme
+
+
+def _section_title(section: AnalysisSection) -> str:
+    return section.question.text if section.question else str(GENERAL_TITLE)
+
+
+def _refused(error: DomainError) -> None:
+    db.session.rollback()
+    flash(str(error.message), "error")
+
+
+def _back(slug: str, theme: Theme | None = None):
+    if theme is not None:
+        return redirect(url_for("analysis.edit_theme", slug=slug, theme_id=theme.id))
+    return redirect(url_for("analysis.show_themes", slug=slug))
+
+
+def _members(theme: Theme) -> list[tuple[Submission, str | None]]:
+    """The theme's submissions (those analysed now) with their text when it may be quoted."""
+    from ..moderation.services import submission_text
+
+    ids = [a.submission_id for a in theme.assignments]
+    subs = {s.id: s for s in db.session.scalars(select(Submission).where(Submission.id.in_(ids)))} if ids else {}
+    out = []
+    for sid in ids:
+        sub = subs.get(sid)
+        if sub is not None and passes(sub, Audience.ANALYSIS):
+            out.append((sub, submission_text(sub) if passes(sub, Audience.QUOTABLE) else None))
+    return out
+
+
+def _theme_forms(theme: Theme, members):
+    others = [t for t in theme.section.themes if t.id != theme.id]
+    merge, move = ThemeChoiceForm(prefix="merge"), ThemeChoiceForm(prefix="move")
+    for form in (merge, move):
+        form.target.choices = [SelectChoice(t.id, t.label) for t in others]
+        form.submission.choices = [SelectChoice(s.reference, s.reference) for s, _text in members]
+    split = SplitForm()
+    split.members.choices = [SelectChoice(s.id, s.reference) for s, _text in members]
+    response = db.session.scalar(select(Response).where(
+        Response.consultation_id == theme.section.run.consultation_id, Response.section_key == theme.section.key,
+        Response.theme_key == theme.engine_id))
+    answer = ResponseForm(obj=response) if request.method == "GET" else ResponseForm()
+    if request.method == "GET" and response is not None:
+        answer.decision.data = response.decision.value
+    return {"rename": ThemeEditForm(obj=theme) if request.method == "GET" else ThemeEditForm(),
+            "merge": merge, "move": move, "split": split, "answer": answer, "confirm": ConfirmForm(), "response": response,
+            "others": others}
+
+
+@bp.route("/c/<slug>/themes/<int:theme_id>")
+@login_required
+def edit_theme(slug: str, theme_id: int):
+    """One theme: rename and describe, review, merge, split, move a submission, respond."""
+    consultation = _drafting(slug)
+    theme = _theme(consultation, theme_id)
+    members = _members(theme)
+    return render_template("analysis/theme.html", consultation=consultation, theme=theme, members=members,
+                           section_title=_section_title(theme.section), **_theme_forms(theme, members))
+
+
+def _show_again(consultation, theme, **replace):
+    members = _members(theme)
+    forms = _theme_forms(theme, members)
+    forms.update(replace)
+    return render_template("analysis/theme.html", consultation=consultation, theme=theme, members=members,
+                           section_title=_section_title(theme.section), **forms), 400
+
+
+@bp.route("/c/<slug>/themes/<int:theme_id>/rename", methods=["POST"])
+@login_required
+def rename_theme(slug: str, theme_id: int):
+    """Rename and describe a theme."""
+    consultation = _drafting(slug)
+    theme = _theme(consultation, theme_id)
+    form = ThemeEditForm()
+    if not form.validate():
+        return _show_again(consultation, theme, rename=form)
+    try:
+        if not committed(form, lambda: editing.rename_theme(theme, current_user, form.label.data, form.description.data)):
+            return _show_again(consultation, theme, rename=form)
+    except DomainError as error:
+        _refused(error)
+        return _back(slug, theme)
+    flash(_("Saved. Later analyses keep this name."), "success")
+    return _back(slug, theme)
+
+
+@bp.route("/c/<slug>/themes/<int:theme_id>/review", methods=["POST"])
+@login_required
+def review_theme(slug: str, theme_id: int):
+    """Mark a theme reviewed, or not (``reviewed=0``)."""
+    consultation = _drafting(slug)
+    theme = _theme(consultation, theme_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    try:
+        editing.set_reviewed(theme, current_user, request.form.get("reviewed", "1") == "1")
+        db.session.commit()
+    except DomainError as error:
+        _refused(error)
+    return _back(slug) if request.form.get("back") == "themes" else _back(slug, theme)
+
+
+@bp.route("/c/<slug>/themes/<int:theme_id>/merge", methods=["POST"])
+@login_required
+def merge_theme(slug: str, theme_id: int):
+    """Merge this theme into another of the same question."""
+    consultation = _drafting(slug)
+    theme = _theme(consultation, theme_id)
+    form = ThemeChoiceForm(prefix="merge")
+    form.target.choices = [SelectChoice(t.id, t.label) for t in theme.section.themes if t.id != theme.id]
+    form.submission.choices = []
+    if not form.validate():
+        flash(_("Choose the theme to merge into."), "error")
+        return _back(slug, theme)
+    target = _theme(consultation, form.target.data)
+    label = theme.label
+    try:
+        editing.merge_themes(theme, target, current_user)
+        db.session.commit()
+    except DomainError as error:
+        _refused(error)
+        return _back(slug, theme)
+    flash(_("“%(source)s” is merged into “%(target)s”.", source=label, target=target.label), "success")
+    return _back(slug, target)
+
+
+@bp.route("/c/<slug>/themes/<int:theme_id>/move", methods=["POST"])
+@login_required
+def move_submission(slug: str, theme_id: int):
+    """Move one submission of this theme to another theme."""
+    consultation = _drafting(slug)
+    theme = _theme(consultation, theme_id)
+    members = _members(theme)
+    form = ThemeChoiceForm(prefix="move")
+    form.target.choices = [SelectChoice(t.id, t.label) for t in theme.section.themes if t.id != theme.id]
+    form.submission.choices = [SelectChoice(s.reference, s.reference) for s, _text in members]
+    if not form.validate() or not form.submission.data:
+        flash(_("Choose a submission and the theme to move it to."), "error")
+        return _back(slug, theme)
+    submission = next(s for s, _text in members if s.reference == form.submission.data)
+    target = _theme(consultation, form.target.data)
+    try:
+        editing.move_submission(submission.id, theme, target, current_user)
+        db.session.commit()
+    except DomainError as error:
+        _refused(error)
+        return _back(slug, theme)
+    flash(_("%(ref)s moved to “%(target)s”.", ref=submission.reference, target=target.label), "success")
+    return _back(slug, theme)
+
+
+@bp.route("/c/<slug>/themes/<int:theme_id>/split", methods=["POST"])
+@login_required
+def split_theme(slug: str, theme_id: int):
+    """Split the chosen submissions off into a new theme."""
+    consultation = _drafting(slug)
+    theme = _theme(consultation, theme_id)
+    members = _members(theme)
+    form = SplitForm()
+    form.members.choices = [SelectChoice(s.id, s.reference) for s, _text in members]
+    if not form.validate():
+        return _show_again(consultation, theme, split=form)
+    try:
+        new = editing.split_theme(theme, form.members.data or [], form.new_label.data, current_user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error.message))
+        return _show_again(consultation, theme, split=form)
+    flash(_("“%(label)s” is a new theme with %(n)s submissions.", label=new.label, n=len(form.members.data)), "success")
+    return _back(slug, new)
+
+
+@bp.route("/c/<slug>/themes/<int:theme_id>/response", methods=["POST"])
+@login_required
+def respond_to_theme(slug: str, theme_id: int):
+    """Save the drafters' response to a theme (a private draft until published)."""
+    consultation = _drafting(slug)
+    theme = _theme(consultation, theme_id)
+    form = ResponseForm()
+    if not form.validate():
+        return _show_again(consultation, theme, answer=form)
+    if not committed(form, lambda: responses.save_response(
+            consultation, current_user, section=theme.section.key, theme_key=theme.engine_id,
+            decision=form.decision.data, reason=form.reason.data, draft_reference=form.draft_reference.data,
+            revised_wording=form.revised_wording.data)):
+        return _show_again(consultation, theme, answer=form)
+    flash(_("Response saved. Publish it from the responses page when it is ready."), "success")
+    return _back(slug, theme)
+
+
+@bp.route("/c/<slug>/submissions/<reference>/response", methods=["GET", "POST"])
+@login_required
+def respond_to_submission(slug: str, reference: str):
+    """The drafters' response to one submission (for a position paper that needs its own answer)."""
+    consultation = _drafting(slug)
+    submission = db.session.scalar(select(Submission).where(
+        Submission.consultation_id == consultation.id, Submission.reference == reference))
+    if submission is None or not passes(submission, Audience.ANALYSIS):
+        abort(404)
+    response = db.session.scalar(select(Response).where(Response.submission_id == submission.id))
+    form = ResponseForm(obj=response) if request.method == "GET" else ResponseForm()
+    if request.method == "GET" and response is not None:
+        form.decision.data = response.decision.value
+    if request.method == "POST" and form.validate() and committed(form, lambda: responses.save_response(
+            consultation, current_user, submission=submission, decision=form.decision.data, reason=form.reason.data,
+            draft_reference=form.draft_reference.data, revised_wording=form.revised_wording.data)):
+        flash(_("Response saved. Publish it from the responses page when it is ready."), "success")
+        return redirect(url_for("analysis.list_responses", slug=slug))
+    from ..moderation.services import submission_text
+
+    text = submission_text(submission) if passes(submission, Audience.QUOTABLE) else None
+    return render_template("analysis/submission_response.html", consultation=consultation, submission=submission,
+                           text=text, form=form, response=response), 400 if request.method == "POST" else 200
+
+
+@bp.route("/c/<slug>/themes/sections/<int:section_id>/<any('sign-off', 'reopen'):action>", methods=["POST"])
+@login_required
+def sign_off_section(slug: str, section_id: int, action: str):
+    """Sign off a question's theme set, or reopen it."""
+    consultation = _drafting(slug)
+    run = latest_run(consultation)
+    section = db.session.get(AnalysisSection, section_id)
+    if run is None or section is None or section.run_id != run.id or not ConfirmForm().validate():
+        abort(404)
+    try:
+        (editing.sign_off if action == "sign-off" else editing.reopen)(section, current_user)
+        db.session.commit()
+    except DomainError as error:
+        _refused(error)
+        return _back(slug)
+    flash(_("The theme set is signed off.") if action == "sign-off" else _("The theme set is open for edits again."),
+          "success")
+    return _back(slug)
+
+
+@bp.route("/c/<slug>/codebook", methods=["GET", "POST"])
+@login_required
+def codebook(slug: str):
+    """The codebook: themes drafters define; the next analysis maps submissions to them."""
+    consultation = _drafting(slug)
+    form = CodebookForm()
+    sections = [SelectChoice("general", str(GENERAL_TITLE))] + [
+        SelectChoice(f"q{q.id}", q.text) for q in consultation.open_questions]
+    form.section_key.choices = sections
+    if request.method == "POST":
+        if form.validate() and committed(form, lambda: editing.add_codebook_entry(
+                consultation, current_user, label=form.label.data, section_key=form.section_key.data,
+                description=form.description.data, keywords=form.keywords.data)):
+            flash(_("Added. Run the analysis to map the submissions to it."), "success")
+            return redirect(url_for("analysis.codebook", slug=slug))
+    titles = {choice.value: choice.label for choice in sections}
+    return render_template("analysis/codebook.html", consultation=consultation, form=form, titles=titles,
+                           entries=editing.codebook(consultation.id), confirm=ConfirmForm()), \
+        400 if request.method == "POST" else 200
+
+
+@bp.route("/c/<slug>/codebook/<int:entry_id>/delete", methods=["POST"])
+@login_required
+def delete_codebook_entry(slug: str, entry_id: int):
+    """Remove a codebook entry (themes already found keep their members)."""
+    consultation = _drafting(slug)
+    entry = db.session.get(CodebookEntry, entry_id)
+    if entry is None or entry.consultation_id != consultation.id or not ConfirmForm().validate():
+        abort(404)
+    editing.remove_codebook_entry(entry, current_user)
+    db.session.commit()
+    flash(_("Removed from the codebook."), "success")
+    return redirect(url_for("analysis.codebook", slug=slug))
+
+
+def _response_rows(consultation):
+    """Every response with what it answers: (response, section title, theme label or reference, voices)."""
+    run = latest_run(consultation)
+    themes = {}
+    if run is not None:
+        for section in run.sections:
+            for theme in section.themes:
+                themes[(section.key, theme.engine_id)] = (theme, _section_title(section))
+    rows = []
+    for response in responses.responses_of(consultation.id):
+        if response.submission_id is not None:
+            rows.append((response, "", response.submission.reference if response.submission else "—", None))
+        else:
+            theme, title = themes.get((response.section_key, response.theme_key), (None, ""))
+            rows.append((response, title, theme.label if theme else _("(a theme no longer in the analysis)"), theme))
+    return rows
+
+
+@bp.route("/c/<slug>/responses")
+@login_required
+def list_responses(slug: str):
+    """Every response, draft or published, with publish and unpublish buttons."""
+    consultation = _drafting(slug)
+    return render_template("analysis/responses.html", consultation=consultation, rows=_response_rows(consultation),
+                           confirm=ConfirmForm())
+
+
+def _send_response_mail(submission: Submission, answered: list[Response]) -> None:
+    from ..common.mail import send_mail
+    from ..submissions.services import receipt_token_for
+
+    receipt_url = None
+    if submission.client_token:
+        receipt_url = url_for("submissions.show_receipt", _external=True,
+                              token=receipt_token_for(submission.client_token, current_app.config["SECRET_KEY"]))
+    with force_locale("en" if submission.language == "en" else current_app.config["BABEL_DEFAULT_LOCALE"]):
+        send_mail(submission.email, _("The drafters answered: %(title)s", title=submission.consultation.title),
+                  render_template("emails/response.txt", submission=submission, responses=answered,
+                                  consultation=submission.consultation, receipt_url=receipt_url,
+                                  page_url=url_for("consultations.show_consultation", slug=submission.consultation.slug,
+                                                   _external=True)))
+
+
+@bp.route("/c/<slug>/responses/<int:response_id>/<any('publish', 'unpublish', 'delete'):action>", methods=["POST"])
+@login_required
+def change_response(slug: str, response_id: int, action: str):
+    """Publish (and tell the respondents once), unpublish or delete a response."""
+    consultation = _drafting(slug)
+    response = db.session.get(Response, response_id)
+    if response is None or response.consultation_id != consultation.id or not ConfirmForm().validate():
+        abort(404)
+    try:
+        {"publish": responses.publish_response, "unpublish": responses.unpublish_response,
+         "delete": responses.delete_response}[action](response, current_user)
+        db.session.commit()
+    except DomainError as error:
+        _refused(error)
+        return redirect(url_for("analysis.list_responses", slug=slug))
+    if action == "publish":
+        told = responses.notify_respondents(consultation, _send_response_mail)
+        db.session.commit()
+        flash(_("Published. %(n)s respondents were told by e-mail.", n=told), "success")
+    else:
+        flash(_("Unpublished.") if action == "unpublish" else _("Deleted."), "success")
+    return redirect(url_for("analysis.list_responses", slug=slug))
+
+
+@bp.route("/c/<slug>/themes/log")
+@login_required
+def edit_log(slug: str):
+    """Who edited the themes and responses, when, and what."""
+    consultation = _drafting(slug)
+    return render_template("analysis/log.html", consultation=consultation, edits=editing.edit_log(consultation.id),
+                           labels=EDIT_ACTIONS)

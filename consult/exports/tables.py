@@ -1,0 +1,308 @@
+"""Export tables: the theme summary, the response table (*matriks tanggapan*), the closed-question
+tallies and the open data, as plain :class:`Table` values that every writer (CSV, XLSX, JSON)
+takes. One set of row builders, one registry of writers (:data:`TABLE_WRITERS`).
+
+Audience follows "What counts where" (ARCHITECTURE.md): drafter tables count everything
+analysed (ANALYSIS) and include draft responses; public tables and open data count published
+submissions only (PUBLIC), hold published responses only, and quote only quotable text. Tally
+cells of fewer than :data:`SUPPRESS_BELOW` respondents are suppressed so no one is singled out.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from flask import current_app
+from flask_babel import force_locale
+
+from ..common.visibility import Audience
+from ..consultations.models import Consultation, QuestionKind
+from .builders import STAKEHOLDER_COLUMNS, theme_rows, theme_summary
+from .writers import neutralise
+
+SUPPRESS_BELOW = 5
+SUPPRESSED = "<5"
+
+
+@dataclass
+class Table:
+    """A named table: ``name`` (file and sheet name), ``header`` (column names) and ``rows``
+    (lists of str, int, float, bool or ``None``, one per row, as long as the header)."""
+
+    name: str
+    header: list[str]
+    rows: list[list] = field(default_factory=list)
+
+    def records(self) -> list[dict]:
+        """The rows as dicts keyed by the header (for JSON)."""
+        return [dict(zip(self.header, row)) for row in self.rows]
+
+
+def themes_table(consultation: Consultation, audience: Audience = Audience.ANALYSIS) -> Table:
+    """One row per theme of the latest analysis (:func:`theme_rows`) with the drafters'
+    description, review and response decision.
+
+    Raises:
+        NoAnalysis: no analysis has finished.
+    """
+    summary = theme_summary(consultation, audience)
+    header, rows = theme_rows(summary)
+    header = header + ["description", "origin", "reviewed", "response_decision", "response_published"]
+    themes = [t for q in summary["questions"] for t in q["themes"]]
+    out = []
+    for row, theme in zip(rows, themes):
+        response = theme.get("response") or {}
+        out.append(row + [theme.get("description") or "", theme.get("origin", "engine"), theme.get("reviewed", False),
+                          response.get("decision", ""), bool(response.get("published_at"))])
+    return Table("themes", header, out)
+
+
+RESPONSE_HEADER = ["no", "question", "theme_id", "theme", "description", "voices", "distinct_texts",
+                   "by_stakeholder_type", "organisations", "what_was_said", "decision", "reason",
+                   "draft_reference", "revised_wording", "published_at"]
+
+
+def response_rows(summary: dict, submission_responses: list[tuple[str, dict]]) -> list[list]:
+    """Rows of the response table: one per theme (answered or not yet), then one per submission
+    answered on its own. ``what_was_said`` joins the key phrases and the theme's verbatim summary
+    sentences (quotable text only, as the summary holds)."""
+    rows, number = [], 0
+    for question in summary["questions"]:
+        for theme in question["themes"]:
+            number += 1
+            response = theme.get("response") or {}
+            said = "; ".join(theme["key_phrases"])
+            sentences = " ".join(f"“{q['text']}” ({q['submission_ref']})" for q in theme.get("summary", []))
+            rows.append([
+                number, question["question"], theme["id"], theme["label"], theme.get("description") or "",
+                theme["submission_count"], theme.get("distinct_texts", theme["submission_count"]),
+                "; ".join(f"{k} {v}" for k, v in sorted(theme["by_stakeholder_type"].items(), key=lambda kv: -kv[1])),
+                "; ".join(o["name"] + (" ✓" if o["verified"] else "") for o in theme.get("organisations", [])),
+                (said + (" — " if said and sentences else "") + sentences),
+                response.get("decision", ""), response.get("reason", ""), response.get("draft_reference") or "",
+                response.get("revised_wording") or "", response.get("published_at") or "",
+            ])
+    for reference, response in submission_responses:
+        number += 1
+        rows.append([number, "", "", reference, "", 1, 1, "", "", "", response["decision"], response["reason"],
+                     response.get("draft_reference") or "", response.get("revised_wording") or "",
+                     response.get("published_at") or ""])
+    return rows
+
+
+def responses_table(consultation: Consultation, audience: Audience = Audience.ANALYSIS) -> Table:
+    """The response table (*matriks tanggapan*): every theme with what was said and the
+    drafters' decision, reason and change to the draft; then submissions answered on their own
+    (PUBLIC: published responses to published submissions only).
+
+    Raises:
+        NoAnalysis: no analysis has finished.
+    """
+    from ..analysis.responses import responses_of
+    from ..common.visibility import passes
+    from .builders import response_json
+
+    summary = theme_summary(consultation, audience)
+    own = []
+    for response in responses_of(consultation.id, published_only=audience is not Audience.ANALYSIS):
+        if response.submission_id is not None and response.submission is not None \
+                and passes(response.submission, audience):
+            own.append((response.submission.reference, response_json(response)))
+    return Table("responses", RESPONSE_HEADER, response_rows(summary, own))
+
+
+def suppress(n: int) -> int | str:
+    """A tally cell as shown: the count, or ``"<5"`` for 1 to 4 respondents."""
+    return SUPPRESSED if 0 < n < SUPPRESS_BELOW else n
+
+
+def choices_table(consultation: Consultation, audience: Audience = Audience.ANALYSIS) -> Table:
+    """Closed questions (single choice and Likert): one row per question, option and group
+    (all respondents, each stakeholder type, each region), counts of fewer than five suppressed.
+    A group whose total is below five is merged into "other groups" so its count cannot be
+    recovered from the total."""
+    from ..submissions.queries import choice_crosstab
+
+    rows = []
+    questions = [q for q in consultation.questions if q.kind is not QuestionKind.open]
+    for by in ("stakeholder_type", "region"):
+        tallies = choice_crosstab(consultation, audience, by)
+        for question in questions:
+            groups = tallies.get(question.id, {})
+            options = list(question.options or []) or sorted({o for c in groups.values() for o in c})
+            if by == "stakeholder_type":
+                total = sum(groups.values(), Counter())
+                for option in options:
+                    rows.append([question.key, question.text, "all", "", option, suppress(total.get(option, 0))])
+            small = Counter()
+            for group, counts in sorted(groups.items()):
+                if sum(counts.values()) < SUPPRESS_BELOW or not group:
+                    small.update(counts)
+                    continue
+                for option in options:
+                    rows.append([question.key, question.text, by, group, option, suppress(counts.get(option, 0))])
+            if small:
+                for option in options:
+                    rows.append([question.key, question.text, by, "other groups", option, suppress(small.get(option, 0))])
+    return Table("choices", ["question_key", "question", "by", "group", "option", "respondents"], rows)
+
+
+def open_data_tables(consultation: Consultation) -> list[Table]:
+    """Open data of a consultation: its published submissions (text only where the respondent
+    agreed to publish it; no name, e-mail or kecamatan) and its published responses."""
+    from sqlalchemy import select
+
+    from ..common.visibility import visible
+    from ..extensions import db
+    from ..submissions.models import Answer, Submission
+
+    keys = {q.id: q.key for q in consultation.questions}
+    submissions = Table("submissions", ["reference", "submitted_at", "stakeholder_type", "organisation", "language",
+                                        "text_published", "text"] + [f"answer_{k}" for k in keys.values()])
+    stmt = visible(select(Submission).where(Submission.consultation_id == consultation.id), Submission,
+                   Audience.PUBLIC).order_by(Submission.id)
+    for sub in db.session.scalars(stmt):
+        quotable = bool(sub.consent_publish)
+        answers = {a.question_id: (a.text or a.choice or "") for a in sub.answers}
+        submissions.rows.append(
+            [sub.reference, sub.submitted_at.isoformat(timespec="seconds"),
+             sub.stakeholder_type.value if sub.stakeholder_type else "", sub.organisation_name or "",
+             sub.language or "", quotable, sub.body if quotable else ""]
+            + [(answers.get(qid, "") if quotable or _is_choice(consultation, qid) else "") for qid in keys])
+    tables = [submissions]
+    from .builders import NoAnalysis
+
+    try:
+        tables.append(responses_table(consultation, Audience.PUBLIC))
+    except NoAnalysis:
+        tables.append(Table("responses", RESPONSE_HEADER, []))
+    return tables
+
+
+def _is_choice(consultation: Consultation, question_id: int) -> bool:
+    return any(q.id == question_id and q.kind is not QuestionKind.open for q in consultation.questions)
+
+
+# ---- writers -------------------------------------------------------------------------------
+
+
+def write_csv(tables: list[Table]) -> bytes:
+    """The first table as CSV, UTF-8 with BOM (Excel shows Indonesian text correctly); cells
+    that a spreadsheet would run as a formula are neutralised."""
+    table = tables[0]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.header)
+    for row in table.rows:
+        writer.writerow([neutralise(_plain(v)) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _plain(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def write_xlsx(tables: list[Table]) -> bytes:
+    """One sheet per table (openpyxl): a bold, frozen header row, column widths fitted to the
+    content (10 to 60 characters), long text wrapped; formula-like cells neutralised."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        sheet = book.create_sheet(table.name[:31])
+        sheet.append(table.header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        widths = [len(h) for h in table.header]
+        for row in table.rows:
+            values = [neutralise(_plain(v)) if not isinstance(v, bool) else v for v in row]
+            values = [_xlsx_safe(v) for v in values]
+            sheet.append(values)
+            for i, v in enumerate(values):
+                widths[i] = max(widths[i], min(len(str(v)), 60))
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = max(10, min(width + 2, 62))
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and len(cell.value) > 60:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_safe(value):
+    """Text without the control characters XLSX cannot hold (openpyxl refuses them)."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def write_json(tables: list[Table]) -> bytes:
+    """``{table name: [row dict, ...]}`` as UTF-8 JSON, text verbatim."""
+    return json.dumps({t.name: t.records() for t in tables}, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class TableWriter:
+    """A table format: content type, file extension and ``write(tables) -> bytes``."""
+
+    mimetype: str
+    extension: str
+    write: Callable[[list[Table]], bytes]
+
+
+TABLE_WRITERS: dict[str, TableWriter] = {
+    "csv": TableWriter("text/csv; charset=utf-8", "csv", write_csv),
+    "xlsx": TableWriter("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", write_xlsx),
+    "json": TableWriter("application/json", "json", write_json),
+}
+
+# name → builder(consultation, audience) of the drafter tables
+TABLES: dict[str, Callable[..., Table]] = {
+    "themes": themes_table,
+    "responses": responses_table,
+    "choices": choices_table,
+}
+
+
+def build(names: list[str], consultation: Consultation, audience: Audience = Audience.ANALYSIS) -> list[Table]:
+    """The named tables, with texts in the site's default language (the same file from web and CLI)."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return [TABLES[name](consultation, audience) for name in names]
+
+
+def stream_xlsx(header: list[str], rows: Iterator[dict], sheet: str = "submissions") -> bytes:
+    """A one-sheet XLSX of ``rows`` (dicts keyed by ``header``) in openpyxl's write-only mode, which
+    writes each row to a temporary file as it comes, so memory stays flat in the row count."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet)
+    ws.freeze_panes = "A2"
+    head = []
+    for name in header:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = Font(bold=True)
+        head.append(cell)
+    ws.append(head)
+    for row in rows:
+        ws.append([_xlsx_safe(neutralise(_plain(row[k])) if not isinstance(row[k], bool) else row[k]) for k in header])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
