@@ -204,6 +204,7 @@ def register_blueprints(app) -> None:
     from .consultations.routes import bp as consultations_bp
     from .exports.routes import bp as exports_bp
     from .exports.routes import public_bp as open_data_bp
+    from .forums.routes import bp as forums_bp
     from .moderation.routes import bp as moderation_bp
     from .moderation.routes import public_bp as moderation_public_bp
     from .site.routes import admin_bp as site_admin_bp
@@ -216,6 +217,7 @@ def register_blueprints(app) -> None:
     app.register_blueprint(analysis_bp, url_prefix="/staff")
     app.register_blueprint(exports_bp, url_prefix="/staff")
     app.register_blueprint(open_data_bp)
+    app.register_blueprint(forums_bp, url_prefix="/staff")
     app.register_blueprint(moderation_bp, url_prefix="/staff")
     app.register_blueprint(moderation_public_bp)
     app.register_blueprint(admin_bp, url_prefix="/staff/admin")

@@ -11,17 +11,21 @@ from .accounts.models import (
 from .analysis.models import (
     AnalysisRun,
     AnalysisSection,
+    CodebookEntry,
+    Response,
     Theme,
     ThemeAssignment,
+    ThemeEdit,
     ThemeQuote,
 )
 from .consultations.models import Consultation, ConsultationEvent, Document, Question
+from .forums.models import OfflineForum
 from .jobs import Job
 from .moderation.models import Appeal, Flag, ModerationAction, RedactedOriginal
 from .site.models import Page, SiteSetting
 from .submissions.models import Answer, Attachment, Submission
 
 __all__ = ["AccountEvent", "ConsultationEvent", "Page", "SiteSetting", "ConsentRecord", "ConsultationRole", "Organisation", "RepresentativeClaim", "RoleChange", "User",
-           "AnalysisRun", "AnalysisSection", "Theme", "ThemeAssignment", "ThemeQuote", "Consultation", "Document",
+           "AnalysisRun", "AnalysisSection", "CodebookEntry", "Response", "ThemeEdit", "OfflineForum", "Theme", "ThemeAssignment", "ThemeQuote", "Consultation", "Document",
            "Question", "Job", "Appeal", "Flag", "ModerationAction", "RedactedOriginal", "Answer", "Attachment",
            "Submission"]

@@ -39,6 +39,7 @@ def seeded(app, make_consultation, make_submission):
     refs["no consent"] = make_submission(slug, f"{BASE} {SECRETS['no consent']}.", consent=False).reference
     with app.app_context():
         run_analysis(request_analysis(get_by_slug(slug)))
+        get_by_slug(slug).answered = True  # the public results page is published
         db.session.commit()
     return slug, refs
 
@@ -112,7 +113,7 @@ def test_staff_routes_need_a_role_on_that_consultation(app, client, seeded, make
     slug, _refs = seeded
     values = {"slug": [slug], "submission_id": [1], "appeal_id": [1], "fmt": ["csv", "pdf"], "user_id": [1],
               "claim_id": [1], "question_id": [1], "theme_id": [1], "section_id": [1], "entry_id": [1],
-              "response_id": [1], "action": ["publish", "sign-off"], "table": ["themes"],
+              "response_id": [1], "forum_id": [1], "action": ["publish", "sign-off"], "table": ["themes"],
               "reference": ["KTB-2026-000001"]}
     staff_rules = [r for r in app.url_map.iter_rules() if r.rule.startswith(STAFF_PREFIX)]
     assert len(staff_rules) >= 8

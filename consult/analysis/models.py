@@ -245,6 +245,7 @@ EDIT_ACTIONS = {
     "codebook_remove": _l("removed from the codebook"),
     "respond": _l("wrote a response"), "publish": _l("published a response"),
     "unpublish": _l("unpublished a response"), "unrespond": _l("deleted a draft response"),
+    "publish_results": _l("published the results page"), "unpublish_results": _l("took the results page down"),
 }
 
 

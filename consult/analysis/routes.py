@@ -17,7 +17,8 @@ from ..common.visibility import Audience
 from ..consultations import queries as consultation_queries
 from ..consultations.models import Consultation
 from ..extensions import db
-from ..submissions.queries import choice_counts, count_for
+from ..submissions.queries import count_for
+from .charts import consultation_charts
 from . import queries, services
 from .forms import RunAnalysisForm
 
@@ -57,7 +58,10 @@ def _consultation_responses(consultation):
     from .responses import published_for_consultation
 
     answers = published_for_consultation(consultation)
-    return ("analysis/_consultation_panel.html", {"responses": answers}) if answers else None
+    if not answers and not consultation.answered:
+        return None
+    return ("analysis/_consultation_panel.html", {"responses": answers, "results": consultation.answered,
+                                                  "slug": consultation.slug})
 
 
 @bp.route("/")
@@ -108,7 +112,7 @@ def show_themes(slug: str):
         "analysis/themes.html", consultation=consultation, view=view, pending=pending, answered=answered,
         confirm=ConfirmForm(),
         form=RunAnalysisForm(), analysed_now=count_for(consultation, Audience.ANALYSIS),
-        choices=choice_counts(consultation, Audience.ANALYSIS), stage_labels=STAGE_LABELS,
+        charts=consultation_charts(consultation, view, Audience.ANALYSIS), stage_labels=STAGE_LABELS,
         stage_labels_plain={key: str(label) for key, label in STAGE_LABELS.items()},
     )
 

@@ -393,3 +393,21 @@ def edit_log(slug: str):
     consultation = _drafting(slug)
     return render_template("analysis/log.html", consultation=consultation, edits=editing.edit_log(consultation.id),
                            labels=EDIT_ACTIONS)
+
+
+@bp.route("/c/<slug>/results/<any('publish', 'unpublish'):action>", methods=["POST"])
+@login_required
+def publish_results(slug: str, action: str):
+    """Publish the public results page (themes, charts, closed questions, responses) or take it
+    down; publishing also marks the consultation answered once it has closed."""
+    from ..consultations.services import set_answered
+
+    consultation = _drafting(slug)
+    if not ConfirmForm().validate():
+        abort(400)
+    set_answered(consultation, action == "publish", current_user)
+    editing.log_edit(consultation.id, "general", "publish_results" if action == "publish" else "unpublish_results",
+                     current_user)
+    db.session.commit()
+    flash(_("The results page is public.") if action == "publish" else _("The results page is taken down."), "success")
+    return redirect(url_for("analysis.list_responses", slug=slug))

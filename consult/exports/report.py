@@ -23,7 +23,8 @@ from ..consultations.models import Consultation
 from ..extensions import db
 from ..submissions.models import STAKEHOLDER_LABELS, StakeholderType, Submission, SubmissionSource
 from .builders import theme_summary
-from .tables import SUPPRESS_BELOW, choices_table, suppress
+from ..submissions.queries import counts_by_region, counts_over_time
+from .tables import choices_table
 
 FONTS = Path(__file__).parent / "fonts"
 MAX_QUOTES = 3
@@ -41,21 +42,23 @@ def _participation(consultation: Consultation) -> dict:
                    Audience.ANALYSIS).subquery()
     by_type = Counter({(t.value if t else "unknown"): n for t, n in db.session.execute(
         select(base.c.stakeholder_type, func.count()).group_by(base.c.stakeholder_type))})
-    regions: Counter = Counter()
-    for region, n in db.session.execute(select(base.c.region, func.count()).group_by(base.c.region)):
-        regions[" ".join((region or "").split()).title() or _("Not given")] += n
-    small = sum(n for n in regions.values() if n < SUPPRESS_BELOW)
-    by_region = [(r, n) for r, n in regions.most_common() if n >= SUPPRESS_BELOW]
-    if small:
-        by_region.append((_("Other kecamatan (fewer than five each)"), suppress(small)))
+    by_region = counts_by_region(consultation, Audience.ANALYSIS, other=_("Other kecamatan (fewer than five each)"),
+                                 unknown=_("Not given"))
     channels = Counter()
     for source, n in db.session.execute(select(base.c.source, func.count()).group_by(base.c.source)):
-        channels[_("Online form") if source in (SubmissionSource.web, "web") else _("Imported (other channels)")] += n
+        source = getattr(source, "value", source)
+        channels[_("Online form") if source == SubmissionSource.web.value else
+                 _("In-person forums") if source == SubmissionSource.forum.value else _("Imported (other channels)")] += n
+    from ..forums.services import forums_of
+
+    forums = [(f"{f.held_on.isoformat()} · {f.place}", _("%(p)s participants, %(c)s contributions", p=f.participant_count, c=n))
+              for f, n in forums_of(consultation.id)]
     organisations = sorted({(name, False) for (name,) in db.session.execute(
         select(base.c.organisation_name).where(base.c.organisation_name.is_not(None)).distinct())})
     return {"analysed": sum(by_type.values()),
             "by_stakeholder": [(_stakeholder(k), n) for k, n in by_type.most_common()],
-            "by_region": by_region, "by_channel": sorted(channels.items()),
+            "by_region": by_region, "by_channel": sorted(channels.items()), "forums": forums,
+            "over_time": counts_over_time(consultation, Audience.ANALYSIS),
             "organisations": [name for name, _v in organisations]}
 
 
@@ -104,6 +107,7 @@ def report_data(consultation: Consultation) -> dict:
                     "distinct": theme.get("distinct_texts", theme["submission_count"]),
                     "by_stakeholder": [(_stakeholder(k), n) for k, n in
                                        sorted(theme["by_stakeholder_type"].items(), key=lambda kv: -kv[1])],
+                    "by_type": theme["by_stakeholder_type"],
                     "quotes": [(q["text"], q["submission_ref"]) for q in theme["quotes"][:MAX_QUOTES]],
                     "response": decision(theme.get("response")),
                 })
@@ -134,7 +138,8 @@ def _labels() -> dict[str, str]:
         "what": _("1. What was consulted"), "documents": _("Documents"), "questions": _("Questions"),
         "who": _("2. Who took part"), "analysed": _("Submissions analysed (published and awaiting review; hidden ones never): %(n)s"),
         "by_stakeholder": _("By stakeholder type"), "by_region": _("By kecamatan (fewer than five merged)"),
-        "by_channel": _("How they took part"), "organisations": _("Organisations that sent submissions"),
+        "over_time": _("Submissions over time"), "themes_by_type": _("Themes by stakeholder type (voices)"),
+        "by_channel": _("How they took part"), "forums": _("In-person forums"), "forum": _("Forum"), "organisations": _("Organisations that sent submissions"),
         "themes": _("3. What was said: themes"), "voices": _("%(v)s voices, %(d)s distinct texts"),
         "response": _("Response"), "no_response": _("No response yet."), "draft": _("draft, not yet published"),
         "change": _("Change to the draft"), "choices": _("4. Closed questions (cells under five suppressed)"),
@@ -193,6 +198,45 @@ def write_pdf(data: dict) -> bytes:
             pdf.ln(5)
         pdf.ln(2)
 
+    def stacked(rows: list[tuple[str, dict]], caption: str) -> None:
+        """Theme bars split by stakeholder type, with a legend (the colours of the web charts)."""
+        from ..common.charts import PALETTE
+
+        codes = [t.value for t in StakeholderType] + ["unknown"]
+        used = [c for c in codes if any(counts.get(c) for _l, counts in rows)]
+        if not rows or not used:
+            return
+        top = max(sum(counts.values()) for _l, counts in rows) or 1
+        para(caption, 10, bold=True)
+        pdf.set_font("DejaVu", "", 8)
+        for i, code in enumerate(used):
+            r, g, b = (int(PALETTE[i % len(PALETTE)][k:k + 2], 16) for k in (1, 3, 5))
+            pdf.set_fill_color(r, g, b)
+            pdf.rect(pdf.get_x(), pdf.get_y() + 1, 3, 3, style="F")
+            pdf.set_x(pdf.get_x() + 4)
+            pdf.cell(pdf.get_string_width(_stakeholder(code)) + 4, 5, _stakeholder(code))
+        pdf.ln(6)
+        pdf.set_font("DejaVu", "", 9)
+        for label, counts in rows:
+            if pdf.get_y() > pdf.h - 25:
+                pdf.add_page()
+            y = pdf.get_y()
+            pdf.set_xy(pdf.l_margin, y)
+            pdf.cell(60, 5, str(label)[:40])
+            x = pdf.l_margin + 62
+            for i, code in enumerate(used):
+                n = counts.get(code, 0)
+                if n:
+                    r, g, b = (int(PALETTE[i % len(PALETTE)][k:k + 2], 16) for k in (1, 3, 5))
+                    pdf.set_fill_color(r, g, b)
+                    w = (width - 80) * n / top
+                    pdf.rect(x, y + 1, w, 3.5, style="F")
+                    x += w
+            pdf.set_xy(pdf.l_margin + width - 15, y)
+            pdf.cell(15, 5, str(sum(counts.values())), align="R")
+            pdf.ln(5)
+        pdf.ln(2)
+
     heading(L["report"], 16)
     para(data["title"], 13, bold=True)
     para(L["window"] % {"a": data["opens"], "b": data["closes"]})
@@ -216,13 +260,18 @@ def write_pdf(data: dict) -> bytes:
     bars(p["by_stakeholder"], L["by_stakeholder"])
     bars(p["by_region"], L["by_region"])
     bars(p["by_channel"], L["by_channel"])
+    bars(p["over_time"], L["over_time"])
+    if p["forums"]:
+        para(L["forums"], bold=True)
+        for place, counts in p["forums"]:
+            para(f"• {place}: {counts}")
     if p["organisations"]:
         para(L["organisations"], bold=True)
         para("; ".join(p["organisations"]))
 
     heading(L["themes"])
     para(L["answered"] % {"a": data["answered"], "t": data["theme_count"]})
-    bars([(t["label"], t["voices"]) for t in data["themes"]], L["themes"].split(". ", 1)[-1])
+    stacked([(t["label"], t["by_type"]) for t in data["themes"]], L["themes_by_type"])
     for theme in data["themes"]:
         if pdf.get_y() > pdf.h - 40:
             pdf.add_page()
@@ -310,10 +359,13 @@ def write_docx(data: dict) -> bytes:
     p = data["participation"]
     document.add_heading(L["who"], level=1)
     document.add_paragraph(L["analysed"] % {"n": p["analysed"]})
-    for key in ("by_stakeholder", "by_region", "by_channel"):
+    for key in ("by_stakeholder", "by_region", "by_channel", "over_time"):
         if p[key]:
             document.add_heading(L[key], level=2)
             table(p[key], (L["category"], L["count"]))
+    if p["forums"]:
+        document.add_heading(L["forums"], level=2)
+        table(p["forums"], (L["forum"], L["count"]))
     if p["organisations"]:
         document.add_heading(L["organisations"], level=2)
         document.add_paragraph("; ".join(p["organisations"]))

@@ -1,16 +1,17 @@
-"""Drafter downloads of the theme summary."""
+"""Drafter downloads (theme summary, tables, report, submissions) and the public results page and
+open data."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..accounts.models import Role
 from ..accounts.permissions import require_role
+from ..common.visibility import public_surface
 from ..consultations import queries as consultation_queries
 from .builders import NoAnalysis, theme_summary
 from .writers import WRITERS
-from ..common.visibility import public_surface
 
 bp = Blueprint("exports", __name__)
 
@@ -110,3 +111,28 @@ def download(slug: str, table: str, fmt: str):
     writer = TABLE_WRITERS[fmt]
     return Response(writer.write(tables), content_type=writer.mimetype, headers={
         "Content-Disposition": f'attachment; filename="{consultation.slug}-{table}-open-data.{fmt}"'})
+
+
+@public_bp.route("/c/<slug>/results")
+@public_surface("open_data.results")
+def results(slug: str):
+    """The public results page, once drafters publish it: themes and their published responses,
+    charts and closed-question results; published submissions count, quotes are quotable ones.
+    Not micro-cached: it quotes submissions, and a hidden one must vanish at once."""
+    from ..analysis.charts import consultation_charts
+    from ..analysis.queries import latest_run, run_view
+    from ..analysis.responses import published_for_consultation
+    from ..common.visibility import Audience
+    from ..submissions.queries import count_for
+
+    consultation = consultation_queries.get_by_slug(slug)
+    if not consultation.answered:
+        abort(404)
+    run = latest_run(consultation)
+    view = run_view(run, Audience.PUBLIC) if run else None
+    answers = {(p.response.section_key, p.response.theme_key): p for p in published_for_consultation(consultation)
+               if p.response.theme_key}
+    own = [p for p in published_for_consultation(consultation) if p.submission_ref]
+    return render_template("analysis/results.html", consultation=consultation, view=view, answers=answers, own=own,
+                           charts=consultation_charts(consultation, view, Audience.PUBLIC),
+                           count=count_for(consultation, Audience.PUBLIC))

@@ -20,7 +20,7 @@ from ..common.visibility import Audience
 from ..extensions import db
 
 COLUMNS = ["reference", "submitted_at", "moderation_status", "stakeholder_type", "organisation",
-           "organisation_verified", "language", "quotable", "themes", "campaign", "text"]
+           "organisation_verified", "language", "quotable", "channel", "themes", "campaign", "text"]
 BATCH = 1000
 
 
@@ -76,7 +76,7 @@ def submission_rows(consultation) -> Iterator[dict]:
     keys = {q.id: q.key for q in db.session.scalars(select(Question).where(Question.consultation_id == consultation.id))}
     S = Submission
     columns = select(S.id, S.reference, S.submitted_at, S.moderation_status, S.stakeholder_type, S.organisation_name,
-                     S.representative_claim_id, S.language, S.consent_publish, S.body).where(
+                     S.representative_claim_id, S.language, S.consent_publish, S.body, S.source).where(
         S.consultation_id == consultation.id, visibility_clause(S, Audience.ANALYSIS)).order_by(S.id).limit(BATCH)
     last = 0
     while True:
@@ -103,6 +103,7 @@ def submission_rows(consultation) -> Iterator[dict]:
                 "organisation_verified": r.representative_claim_id in verified,
                 "language": r.language or "",
                 "quotable": quotable,
+                "channel": getattr(r.source, "value", r.source),
                 "themes": themes.get(r.id, ""),
                 "campaign": campaigns.get(r.id, ""),
                 "text": text,

@@ -21,11 +21,9 @@ from flask_babel import force_locale
 
 from ..common.visibility import Audience
 from ..consultations.models import Consultation, QuestionKind
-from .builders import STAKEHOLDER_COLUMNS, theme_rows, theme_summary
+from ..submissions.queries import SUPPRESS_BELOW, suppress
+from .builders import theme_rows, theme_summary
 from .writers import neutralise
-
-SUPPRESS_BELOW = 5
-SUPPRESSED = "<5"
 
 
 @dataclass
@@ -113,11 +111,6 @@ def responses_table(consultation: Consultation, audience: Audience = Audience.AN
                 and passes(response.submission, audience):
             own.append((response.submission.reference, response_json(response)))
     return Table("responses", RESPONSE_HEADER, response_rows(summary, own))
-
-
-def suppress(n: int) -> int | str:
-    """A tally cell as shown: the count, or ``"<5"`` for 1 to 4 respondents."""
-    return SUPPRESSED if 0 < n < SUPPRESS_BELOW else n
 
 
 def choices_table(consultation: Consultation, audience: Audience = Audience.ANALYSIS) -> Table:

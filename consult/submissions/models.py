@@ -46,6 +46,7 @@ class SubmissionSource(str, enum.Enum):
     csv = "csv"
     polis = "polis"
     demo = "demo"
+    forum = "forum"  # said at an in-person forum, entered by a moderator (offline)
 
 
 class Submission(ModeratedMixin, TimestampMixin, db.Model):
@@ -92,10 +93,13 @@ class Submission(ModeratedMixin, TimestampMixin, db.Model):
     # when the personal data (name, e-mail, kecamatan, account link) was erased
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # the in-person forum where it was said (source "forum"); NULL for everything sent online
+    forum_id: Mapped[int | None] = mapped_column(ForeignKey("offline_forums.id", ondelete="CASCADE"), index=True)
     # when the respondent was e-mailed that the drafters answered (once per submission)
     response_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     consultation = relationship("Consultation")
+    forum = relationship("OfflineForum")
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", order_by="Answer.question_id"
     )

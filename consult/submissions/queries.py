@@ -89,6 +89,61 @@ def choice_crosstab(consultation: Consultation, audience: Audience, by: str) -> 
     return out
 
 
+SUPPRESS_BELOW = 5
+SUPPRESSED = "<5"
+
+
+def suppress(n: int) -> int | str:
+    """A count as shown in tallies: the number, or ``"<5"`` for 1 to 4 respondents (so no one is
+    singled out); 0 stays 0."""
+    return SUPPRESSED if 0 < n < SUPPRESS_BELOW else n
+
+
+def counts_over_time(consultation: Consultation, audience: Audience) -> list[tuple[str, int]]:
+    """Submissions per local day (``"2026-11-03"``), or per week (``"2026-W45"``) when they span
+    more than 45 days, oldest first, empty periods included; counts pass the gate for ``audience``."""
+    from datetime import timedelta
+
+    from ..common.dates import to_local
+
+    stmt = visible(select(Submission.submitted_at).where(Submission.consultation_id == consultation.id),
+                   Submission, audience)
+    days = Counter(to_local(when).date() for (when,) in db.session.execute(stmt))
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    if (last - first).days > 45:
+        weeks: Counter = Counter()
+        for day, n in days.items():
+            year, week, _ = day.isocalendar()
+            weeks[(year, week)] += n
+        out, day = [], first
+        while day <= last + timedelta(days=6):
+            year, week, _ = day.isocalendar()
+            if not out or out[-1][0] != f"{year}-W{week:02d}":
+                out.append((f"{year}-W{week:02d}", weeks.get((year, week), 0)))
+            day += timedelta(days=7)
+        return out
+    return [((first + timedelta(days=i)).isoformat(), days.get(first + timedelta(days=i), 0))
+            for i in range((last - first).days + 1)]
+
+
+def counts_by_region(consultation: Consultation, audience: Audience, *, other: str, unknown: str) -> list[tuple[str, int | str]]:
+    """Submissions per kecamatan (as typed, spacing and case normalised), largest first; kecamatan
+    with fewer than five are merged under ``other`` (itself ``"<5"`` when that total is small),
+    and those that gave none under ``unknown``."""
+    stmt = visible(select(Submission.region, func.count()).where(Submission.consultation_id == consultation.id),
+                   Submission, audience).group_by(Submission.region)
+    regions: Counter = Counter()
+    for region, n in db.session.execute(stmt):
+        regions[" ".join((region or "").split()).title() or unknown] += n
+    small = sum(n for r, n in regions.items() if n < SUPPRESS_BELOW)
+    out: list[tuple[str, int | str]] = [(r, n) for r, n in regions.most_common() if n >= SUPPRESS_BELOW]
+    if small:
+        out.append((other, suppress(small)))
+    return out
+
+
 def public_listing(consultation: Consultation, *, page: int = 1, per_page: int = 20):
     """One page of the consultation's public list of submissions, newest first.
 

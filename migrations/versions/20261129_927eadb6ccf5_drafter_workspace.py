@@ -1,6 +1,7 @@
 """Drafter workspace: theme descriptions, locked labels, origin, proposals and reviews; section
 sign-off; the append-only theme edit log; codebook entries; responses ("you said, we did") per
-theme or submission; when a respondent was told of a response.
+theme or submission; when a respondent was told of a response; offline forums and the forum of
+each contribution made there.
 
 Revision ID: 927eadb6ccf5
 Revises: 8d49cb1b7ab3
@@ -21,6 +22,23 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('offline_forums',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('consultation_id', sa.Integer(), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('place', sa.String(length=200), nullable=False),
+    sa.Column('participants', sa.JSON(), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('consent_publish', sa.Boolean(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', consult.common.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['consultation_id'], ['consultations.id'], name=op.f('fk_offline_forums_consultation_id_consultations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_offline_forums_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_offline_forums'))
+    )
+    with op.batch_alter_table('offline_forums', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_offline_forums_consultation_id'), ['consultation_id'], unique=False)
+
     op.create_table('codebook_entries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('consultation_id', sa.Integer(), nullable=False),
@@ -90,6 +108,9 @@ def upgrade():
 
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('response_notified_at', consult.common.types.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('forum_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_submissions_forum_id'), ['forum_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_submissions_forum_id_offline_forums'), 'offline_forums', ['forum_id'], ['id'], ondelete='CASCADE')
 
     with op.batch_alter_table('themes', schema=None) as batch_op:
         batch_op.add_column(sa.Column('description', sa.Text(), nullable=True))
@@ -113,6 +134,9 @@ def downgrade():
         batch_op.drop_column('description')
 
     with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_submissions_forum_id_offline_forums'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_submissions_forum_id'))
+        batch_op.drop_column('forum_id')
         batch_op.drop_column('response_notified_at')
 
     with op.batch_alter_table('analysis_sections', schema=None) as batch_op:
@@ -134,3 +158,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_codebook_entries_consultation_id'))
 
     op.drop_table('codebook_entries')
+    with op.batch_alter_table('offline_forums', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_offline_forums_consultation_id'))
+
+    op.drop_table('offline_forums')

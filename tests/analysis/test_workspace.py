@@ -183,3 +183,19 @@ def test_published_response_reaches_receipt_pages_and_mails_each_respondent_once
     assert "Kriteria akan diumumkan di laman BKPSDM." in page
     other = client.get(f"/r/{made[6].token}").get_data(as_text=True)
     assert "Pasal 7 ayat (2)" not in other  # not in that theme
+
+
+def test_results_page_is_public_once_published_with_charts_and_suppressed_small_groups(app, client, analysed, login):
+    slug, made = analysed
+    assert client.get(f"/c/{slug}/results").status_code == 404
+    login("drafter@example.org")
+    page = client.get(f"/staff/c/{slug}/themes").get_data(as_text=True)
+    assert page.count('role="img"') >= 2 and "Tema menurut jenis pemangku kepentingan" in page
+    assert client.post(f"/staff/c/{slug}/results/publish").status_code == 302
+    client.get("/auth/logout")
+    results = client.get(f"/c/{slug}/results").get_data(as_text=True)
+    assert 'role="img"' in results and "<details" in results  # a chart with its numbers as a table
+    assert "Masukan dari waktu ke waktu" in results
+    with app.app_context():
+        assert db.session.scalar(select(ThemeEdit.action).order_by(ThemeEdit.id.desc())) == "publish_results"
+    assert "Lihat hasil konsultasi" in client.get(f"/c/{slug}").get_data(as_text=True)

@@ -110,8 +110,10 @@ def test_drafter_edits_themes_signs_off_answers_and_downloads_the_report(live_ap
     page.get_by_role("button", name="Sahkan kumpulan tema ini").first.click()
     assert "Kumpulan tema telah disahkan" in page.locator("body").inner_text()
     page.get_by_role("link", name="Tanggapan", exact=True).click()
-    page.get_by_role("button", name="Terbitkan").click()
+    page.get_by_role("button", name="Terbitkan", exact=True).click()
     assert "Diterbitkan." in page.locator("body").inner_text()
+    page.get_by_role("button", name="Terbitkan halaman hasil").click()
+    assert "Halaman hasil sudah terbit" in page.locator("body").inner_text()
     for name, filename in (("PDF", "asn-laporan.pdf"), ("DOCX", "asn-laporan.docx"), ("XLSX", "asn-responses.xlsx")):
         with page.expect_download() as info:
             page.get_by_role("link", name=name, exact=True).click()
@@ -120,6 +122,9 @@ def test_drafter_edits_themes_signs_off_answers_and_downloads_the_report(live_ap
     visitor.goto(base + "/c/asn")
     text = visitor.locator("#responses").inner_text()
     assert "Transparansi mutasi" in text and "Pasal 7 ayat (2)" in text and "Diterima sebagian" in text
+    visitor.get_by_role("link", name="Lihat hasil konsultasi").click()
+    assert visitor.locator("figure.chart svg[role=img]").count() >= 2
+    assert "Transparansi mutasi" in visitor.locator("main").inner_text()
     visitor.close()
 
 

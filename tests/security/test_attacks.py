@@ -29,9 +29,12 @@ class _Audit(HTMLParser):
     def __init__(self):
         super().__init__()
         self.problems: list[str] = []
+        self.previous: tuple[str, str] = ("", "")
 
     def handle_starttag(self, tag, attrs):
         names = dict(attrs)
+        chart = tag == "svg" and self.previous == ("figure", "chart") and names.get("role") == "img"
+        self.previous = (tag, names.get("class") or "")
         if tag == "script" and not names.get("src"):
             self.problems.append("inline <script>")
         for name, value in attrs:
@@ -42,7 +45,7 @@ class _Audit(HTMLParser):
             if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith(
                     ("javascript:", "data:text")):
                 self.problems.append(f"{name}={value!r} on <{tag}>")
-        if tag in ("svg", "iframe", "object", "embed"):
+        if tag in ("svg", "iframe", "object", "embed") and not chart:  # our own charts: <figure class="chart"><svg role="img">
             self.problems.append(f"<{tag}>")
 
 
@@ -164,7 +167,7 @@ def test_every_form_refuses_a_request_without_its_csrf_token(csrf_app):
                                             "csrf_token": token}).status_code == 302
     values = {"slug": "c", "submission_id": 1, "appeal_id": 1, "user_id": 1, "claim_id": 1, "question_id": 1, "token": "t" * 30,
               "reference": "KTB-2026-000001", "document_id": 1, "fmt": "csv", "code": "en", "theme_id": 1,
-              "section_id": 1, "entry_id": 1, "response_id": 1}
+              "section_id": 1, "entry_id": 1, "response_id": 1, "forum_id": 1}
     actions = ["publish", "sign-off"]  # the values of the two <any(...):action> converters
     posted = 0
     for rule in app.url_map.iter_rules():
