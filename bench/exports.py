@@ -1,5 +1,5 @@
 """Export benchmark: seed N submissions into a fresh SQLite database, then export them all as
-CSV and JSON through the streaming writers, printing time and peak memory.
+CSV, JSON and XLSX through the streaming writers, printing time and peak memory.
 
     python bench/exports.py --sizes 10000 100000
 
@@ -68,13 +68,13 @@ def seed(db_path: Path, n: int) -> None:
 def export(db_path: Path, fmt: str) -> None:
     """Export every submission to /dev/null; print seconds, bytes and peak memory (MB)."""
     from consult.consultations.queries import get_by_slug
-    from consult.exports.submissions import stream_csv, stream_json, submission_rows
+    from consult.exports.submissions import stream_csv, stream_json, stream_xlsx, submission_rows
 
     app = _app(db_path)
     with app.app_context():
         started = time.perf_counter()
         rows = submission_rows(get_by_slug("bench"))
-        chunks = stream_csv(rows) if fmt == "csv" else stream_json(rows, {"consultation": "bench"})
+        chunks = {"csv": stream_csv, "xlsx": stream_xlsx}.get(fmt, lambda r: stream_json(r, {"consultation": "bench"}))(rows)
         size = 0
         with open(os.devnull, "wb") as sink:
             for chunk in chunks:
@@ -100,7 +100,7 @@ def main() -> None:
             db_path = Path(tmp) / "bench.sqlite3"
             subprocess.run([sys.executable, __file__, "--worker", "seed", str(db_path), str(n)], check=True,
                            env={**os.environ, "CONSULT_CONFIG": "testing"})
-            for fmt in ("csv", "json"):
+            for fmt in ("csv", "json", "xlsx"):
                 out = subprocess.run([sys.executable, __file__, "--worker", "export", str(db_path), fmt], check=True,
                                      capture_output=True, text=True, env={**os.environ, "CONSULT_CONFIG": "testing"})
                 print(f"{n}\t{out.stdout.strip().splitlines()[-1]}", flush=True)

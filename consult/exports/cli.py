@@ -47,19 +47,21 @@ def export(slug, fmt, output):
 
 @click.command("export-submissions")
 @click.argument("slug")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), required=True, help="File format.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), required=True, help="File format.")
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="File to write ('-' for standard output).")
 @domain_errors
 def export_submissions(slug, fmt, output):
     """Export every analysed submission, one row each (streamed; flat memory)."""
     from ..common.types import utcnow
-    from .submissions import stream_csv, stream_json, submission_rows
+    from .submissions import stream_csv, stream_json, stream_xlsx, submission_rows
 
     consultation = get_by_slug(slug, include_drafts=True)
     rows = submission_rows(consultation)
-    chunks = stream_csv(rows) if fmt == "csv" else stream_json(
-        rows, {"consultation": slug, "generated_at": utcnow().isoformat(timespec="seconds")})
+    if fmt == "json":
+        chunks = stream_json(rows, {"consultation": slug, "generated_at": utcnow().isoformat(timespec="seconds")})
+    else:
+        chunks = (stream_csv if fmt == "csv" else stream_xlsx)(rows)
     if str(output) == "-":
         for chunk in chunks:
             sys.stdout.buffer.write(chunk)

@@ -19,11 +19,11 @@ bp = Blueprint("exports", __name__)
 @bp.route("/c/<slug>/submissions.<fmt>")
 @login_required
 def download_submissions(slug: str, fmt: str):
-    """Every analysed submission, one row each, streamed as CSV or JSON (drafters and admins)."""
+    """Every analysed submission, one row each, streamed as CSV, JSON or XLSX (drafters and admins)."""
     from flask import stream_with_context
 
     from ..common.types import utcnow
-    from .submissions import stream_csv, stream_json, submission_rows
+    from .submissions import stream_csv, stream_json, stream_xlsx, submission_rows
 
     consultation = consultation_queries.get_by_slug(slug, include_drafts=True)
     require_role(consultation, Role.drafter)
@@ -32,6 +32,9 @@ def download_submissions(slug: str, fmt: str):
     elif fmt == "json":
         meta = {"consultation": consultation.slug, "generated_at": utcnow().isoformat(timespec="seconds")}
         body, mimetype = stream_json(submission_rows(consultation), meta), "application/json"
+    elif fmt == "xlsx":
+        body = stream_xlsx(submission_rows(consultation))
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         abort(404)
     return Response(stream_with_context(body), content_type=mimetype, headers={

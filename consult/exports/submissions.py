@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from ..common.visibility import Audience
 from ..extensions import db
+from .writers import neutralise
 
 COLUMNS = ["reference", "submitted_at", "moderation_status", "stakeholder_type", "organisation",
            "organisation_verified", "language", "quotable", "channel", "themes", "campaign", "text"]
@@ -114,7 +115,6 @@ def submission_rows(consultation) -> Iterator[dict]:
 def stream_csv(rows: Iterator[dict]) -> Iterator[bytes]:
     """CSV chunks: a UTF-8 BOM and header first, then about ``BATCH`` rows per chunk; formula-like
     cells neutralised (see :func:`consult.exports.writers.neutralise`)."""
-    from .writers import neutralise
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -146,3 +146,42 @@ def stream_json(rows: Iterator[dict], meta: dict) -> Iterator[bytes]:
             yield "".join(chunk).encode("utf-8")
             chunk = []
     yield ("".join(chunk) + "\n]}\n").encode("utf-8")
+
+
+def stream_xlsx(rows: Iterator[dict]) -> Iterator[bytes]:
+    """An XLSX workbook of ``rows`` (one sheet, bold frozen header), in chunks of 64 KiB.
+
+    openpyxl's write-only mode writes each row to a temporary file as it comes, and the finished
+    workbook goes to another temporary file that is then read back in chunks, so memory stays
+    flat in the number of rows. Text cells are neutralised against formulas and cleaned of the
+    control characters XLSX cannot hold.
+    """
+    import tempfile
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("submissions")
+    sheet.freeze_panes = "A2"
+    header = []
+    for name in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        values = []
+        for key in COLUMNS:
+            value = row[key]
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+            values.append(value)
+        sheet.append(values)
+    with tempfile.TemporaryFile() as out:
+        book.save(out)
+        out.seek(0)
+        while chunk := out.read(65536):
+            yield chunk

@@ -14,7 +14,7 @@ import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable
 
 from flask import current_app
 from flask_babel import force_locale
@@ -276,26 +276,3 @@ def build(names: list[str], consultation: Consultation, audience: Audience = Aud
     """The named tables, with texts in the site's default language (the same file from web and CLI)."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         return [TABLES[name](consultation, audience) for name in names]
-
-
-def stream_xlsx(header: list[str], rows: Iterator[dict], sheet: str = "submissions") -> bytes:
-    """A one-sheet XLSX of ``rows`` (dicts keyed by ``header``) in openpyxl's write-only mode, which
-    writes each row to a temporary file as it comes, so memory stays flat in the row count."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    ws = book.create_sheet(sheet)
-    ws.freeze_panes = "A2"
-    head = []
-    for name in header:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = Font(bold=True)
-        head.append(cell)
-    ws.append(head)
-    for row in rows:
-        ws.append([_xlsx_safe(neutralise(_plain(row[k])) if not isinstance(row[k], bool) else row[k]) for k in header])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

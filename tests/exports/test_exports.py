@@ -174,3 +174,10 @@ def test_every_submission_export_streams_what_counts_and_quotes_only_what_may_be
     out = tmp_path / "semua.csv"
     result = runner.invoke(args=["consult", "export-submissions", slug, "--format", "csv", "--output", str(out)])
     assert result.exit_code == 0 and out.read_text(encoding="utf-8-sig").count("\n") == 4
+    import openpyxl
+
+    book = openpyxl.load_workbook(_io.BytesIO(client.get(f"/staff/c/{slug}/submissions.xlsx").data), read_only=True)
+    sheet = [[c.value for c in row] for row in book["submissions"].iter_rows()]
+    by_ref = {r[0]: dict(zip(sheet[0], r)) for r in sheet[1:]}
+    assert set(by_ref) == set(rows) and by_ref[shown.reference]["text"].startswith("'=HYPERLINK")
+    assert by_ref[shown.reference]["channel"] == "web" and "RAHASIA" not in str(sheet)
