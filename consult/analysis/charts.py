@@ -11,9 +11,8 @@ from markupsafe import Markup
 
 from ..common import charts
 from ..common.visibility import Audience
-from ..consultations.models import QuestionKind
 from ..submissions.models import STAKEHOLDER_LABELS, StakeholderType
-from ..submissions.queries import choice_counts, counts_by_region, counts_over_time, suppress
+from ..submissions.queries import OTHER_GROUPS, Tally, choice_tallies, counts_by_region, counts_over_time
 from .queries import RunView
 
 GROUPS = [(t.value, str(STAKEHOLDER_LABELS[t])) for t in StakeholderType]
@@ -38,14 +37,28 @@ def consultation_charts(consultation, view: RunView | None, audience: Audience) 
         counts_by_region(consultation, audience, other=_("Other kecamatan (fewer than five each)"),
                          unknown=_("Not given")),
         _("Submissions by kecamatan"), value_label=_("Submissions"), table_label=_("The numbers as a table"))
-    tallies = choice_counts(consultation, audience)
     parts = []
-    for question in consultation.questions:
-        if question.kind is QuestionKind.open or question.id not in tallies:
-            continue
-        counts = tallies[question.id]
-        options = list(question.options or []) or sorted(counts)
-        parts.append(charts.bar_chart([(o, suppress(counts.get(o, 0))) for o in options], question.text,
+    for tally in choice_tallies(consultation, audience):
+        parts.append(charts.bar_chart(list(tally.overall.items()), tally.question.text,
                                       value_label=_("Respondents"), table_label=_("The numbers as a table")))
+        parts.append(_crosstab(tally))
     out["questions"] = Markup("").join(parts)
     return out
+
+
+def _crosstab(tally: Tally) -> Markup:
+    """The question's answers by stakeholder type and by kecamatan, as two tables."""
+    from markupsafe import escape
+
+    labels = dict(GROUPS) | {OTHER_GROUPS: _("Other groups (fewer than five each)")}
+    html = []
+    for caption, groups in ((_("By stakeholder type"), tally.by_type), (_("By kecamatan"), tally.by_region)):
+        if not groups:
+            continue
+        head = "".join(f'<th scope="col">{escape(o)}</th>' for o in tally.options)
+        body = "".join(f'<tr><th scope="row">{escape(labels.get(g, g))}</th>'
+                       + "".join(f"<td>{escape(str(cells[o]))}</td>" for o in tally.options) + "</tr>"
+                       for g, cells in groups)
+        html.append(f'<table class="crosstab"><caption>{escape(caption)}</caption><thead><tr><td></td>{head}</tr>'
+                    f"</thead><tbody>{body}</tbody></table>")
+    return Markup("".join(html))

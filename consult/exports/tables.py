@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -21,7 +20,6 @@ from flask_babel import force_locale
 
 from ..common.visibility import Audience
 from ..consultations.models import Consultation, QuestionKind
-from ..submissions.queries import SUPPRESS_BELOW, suppress
 from .builders import theme_rows, theme_summary
 from .writers import neutralise
 
@@ -114,33 +112,18 @@ def responses_table(consultation: Consultation, audience: Audience = Audience.AN
 
 
 def choices_table(consultation: Consultation, audience: Audience = Audience.ANALYSIS) -> Table:
-    """Closed questions (single choice and Likert): one row per question, option and group
-    (all respondents, each stakeholder type, each region), counts of fewer than five suppressed.
-    A group whose total is below five is merged into "other groups" so its count cannot be
-    recovered from the total."""
-    from ..submissions.queries import choice_crosstab
+    """Closed questions (single choice and Likert): one row per question, option and group (all
+    respondents, each stakeholder type, each kecamatan), as :func:`choice_tallies` shows them:
+    cells of 1 to 4 respondents read "<5" and groups under five respondents are merged."""
+    from ..submissions.queries import choice_tallies
 
     rows = []
-    questions = [q for q in consultation.questions if q.kind is not QuestionKind.open]
-    for by in ("stakeholder_type", "region"):
-        tallies = choice_crosstab(consultation, audience, by)
-        for question in questions:
-            groups = tallies.get(question.id, {})
-            options = list(question.options or []) or sorted({o for c in groups.values() for o in c})
-            if by == "stakeholder_type":
-                total = sum(groups.values(), Counter())
-                for option in options:
-                    rows.append([question.key, question.text, "all", "", option, suppress(total.get(option, 0))])
-            small = Counter()
-            for group, counts in sorted(groups.items()):
-                if sum(counts.values()) < SUPPRESS_BELOW or not group:
-                    small.update(counts)
-                    continue
-                for option in options:
-                    rows.append([question.key, question.text, by, group, option, suppress(counts.get(option, 0))])
-            if small:
-                for option in options:
-                    rows.append([question.key, question.text, by, "other groups", option, suppress(small.get(option, 0))])
+    for tally in choice_tallies(consultation, audience):
+        q = tally.question
+        rows += [[q.key, q.text, "all", "", option, n] for option, n in tally.overall.items()]
+        for by, groups in (("stakeholder_type", tally.by_type), ("region", tally.by_region)):
+            for group, cells in groups:
+                rows += [[q.key, q.text, by, group, option, n] for option, n in cells.items()]
     return Table("choices", ["question_key", "question", "by", "group", "option", "respondents"], rows)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
@@ -97,6 +98,53 @@ def suppress(n: int) -> int | str:
     """A count as shown in tallies: the number, or ``"<5"`` for 1 to 4 respondents (so no one is
     singled out); 0 stays 0."""
     return SUPPRESSED if 0 < n < SUPPRESS_BELOW else n
+
+
+@dataclass
+class Tally:
+    """A closed question's answers as shown: ``overall`` option → count, and per group (stakeholder
+    type code or kecamatan) option → count, for ``by_type`` and ``by_region``. Cells of 1 to 4
+    respondents read ``"<5"``; a group of fewer than five respondents in all (or one that gave no
+    kecamatan) is merged into ``OTHER_GROUPS`` so its answers cannot be read off."""
+
+    question: object
+    options: list[str]
+    overall: dict[str, int | str]
+    by_type: list[tuple[str, dict[str, int | str]]]
+    by_region: list[tuple[str, dict[str, int | str]]]
+
+
+OTHER_GROUPS = "other"
+
+
+def choice_tallies(consultation: Consultation, audience: Audience) -> list[Tally]:
+    """One :class:`Tally` per single-choice or Likert question that has answers, in question
+    order; counts pass the visibility gate for ``audience``."""
+    out = []
+    crosstabs = {by: choice_crosstab(consultation, audience, by) for by in ("stakeholder_type", "region")}
+    for question in consultation.questions:
+        if question.kind is QuestionKind.open:
+            continue
+        by_type_raw = crosstabs["stakeholder_type"].get(question.id, {})
+        if not by_type_raw:
+            continue
+        options = list(question.options or []) or sorted({o for c in by_type_raw.values() for o in c})
+        total = sum(by_type_raw.values(), Counter())
+
+        def groups(raw: dict[str, Counter]) -> list[tuple[str, dict[str, int | str]]]:
+            shown, small = [], Counter()
+            for group, counts in sorted(raw.items()):
+                if not group or sum(counts.values()) < SUPPRESS_BELOW:
+                    small.update(counts)
+                else:
+                    shown.append((group, {o: suppress(counts.get(o, 0)) for o in options}))
+            if small:
+                shown.append((OTHER_GROUPS, {o: suppress(small.get(o, 0)) for o in options}))
+            return shown
+
+        out.append(Tally(question, options, {o: suppress(total.get(o, 0)) for o in options},
+                         groups(by_type_raw), groups(crosstabs["region"].get(question.id, {}))))
+    return out
 
 
 def counts_over_time(consultation: Consultation, audience: Audience) -> list[tuple[str, int]]:
