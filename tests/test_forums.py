@@ -39,10 +39,18 @@ def test_a_moderator_records_a_forum_and_its_contributions_join_the_analysis(
     imported = client.post(forum_url + "/import", data={"file": (io.BytesIO(CSV.encode()), "notulen.csv")},
                            content_type="multipart/form-data")
     assert imported.status_code == 302
+    again = client.post(forum_url + "/import", data={"file": (io.BytesIO(CSV.encode()), "notulen.csv")},
+                        content_type="multipart/form-data", follow_redirects=True)
+    assert "3 masukan sudah tercatat" in again.get_data(as_text=True)  # the same minutes twice: recorded once
+    semicolons = "text;speaker\nE-learning harus bisa dibuka di HP murah;Bu Ani\n"
+    assert client.post(forum_url + "/import", data={"file": (io.BytesIO(semicolons.encode()), "excel.csv")},
+                       content_type="multipart/form-data").status_code == 302  # Excel's Indonesian CSV
     with app.app_context():
         rows = db.session.scalars(select(Submission).where(Submission.source == SubmissionSource.forum)).all()
-        assert len(rows) == 4 and all(r.forum_id for r in rows) and all(r.consent_publish for r in rows)
-        assert {r.stakeholder_type.value for r in rows} == {"academic", "citizen", "professional_body", "civil_servant"}
+        assert len(rows) == 5 and all(r.forum_id for r in rows) and all(r.consent_publish for r in rows)
+        assert {r.stakeholder_type.value for r in rows if r.stakeholder_type} == {
+            "academic", "citizen", "professional_body", "civil_servant"}
+        assert {r.submitted_at.date().isoformat() for r in rows} == {"2026-11-20"}  # dated on the forum's day
         held = [r for r in rows if "1803121205900001" in r.body]
         assert held and held[0].moderation_status.value == "pending"  # the personal-data rule applies offline too
         run = run_analysis(request_analysis(get_by_slug(slug), n_themes=2))
@@ -52,10 +60,10 @@ def test_a_moderator_records_a_forum_and_its_contributions_join_the_analysis(
         assert offline <= themed | {i for s in run.sections for i in s.unassigned_ids}
         theme = next(t for s in latest_run(get_by_slug(slug)).sections for t in s.themes
                      if offline & {a.submission_id for a in t.assignments})
-        theme_id = theme.id
+        theme_url = f"/staff/c/{slug}/theme/{theme.section.key}/{theme.engine_id}"
     client.get("/auth/logout")
     login(make_user("drafter@example.org", slug=slug))
-    assert "luring: Aula Kecamatan Abung Selatan" in client.get(f"/staff/c/{slug}/themes/{theme_id}").get_data(as_text=True)
+    assert "luring: Aula Kecamatan Abung Selatan" in client.get(theme_url).get_data(as_text=True)
     import docx
 
     report = docx.Document(io.BytesIO(client.get(f"/staff/c/{slug}/report.docx").data))

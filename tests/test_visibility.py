@@ -112,7 +112,7 @@ def test_every_public_surface_hides_what_it_must(app, client, seeded):
 def test_staff_routes_need_a_role_on_that_consultation(app, client, seeded, make_user, make_consultation, login):
     slug, _refs = seeded
     values = {"slug": [slug], "submission_id": [1], "appeal_id": [1], "fmt": ["csv", "pdf"], "user_id": [1],
-              "claim_id": [1], "question_id": [1], "theme_id": [1], "section_id": [1], "entry_id": [1],
+              "claim_id": [1], "question_id": [1], "section": ["general"], "key": ["t1"], "entry_id": [1],
               "response_id": [1], "forum_id": [1], "action": ["publish", "sign-off"], "table": ["themes"],
               "reference": ["KTB-2026-000001"]}
     staff_rules = [r for r in app.url_map.iter_rules() if r.rule.startswith(STAFF_PREFIX)]

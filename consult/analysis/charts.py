@@ -12,10 +12,12 @@ from markupsafe import Markup
 from ..common import charts
 from ..common.visibility import Audience
 from ..submissions.models import STAKEHOLDER_LABELS, StakeholderType
-from ..submissions.queries import OTHER_GROUPS, Tally, choice_tallies, counts_by_region, counts_over_time
+from ..submissions.queries import OTHER_GROUPS, Tally, choice_tallies, counts_by_region, counts_over_time, suppress
 from .queries import RunView
 
-GROUPS = [(t.value, str(STAKEHOLDER_LABELS[t])) for t in StakeholderType]
+def _groups() -> list[tuple[str, str]]:
+    """(code, label) of every stakeholder type, in the language of the current request."""
+    return [(t.value, str(STAKEHOLDER_LABELS[t])) for t in StakeholderType]
 
 
 def consultation_charts(consultation, view: RunView | None, audience: Audience) -> dict[str, Markup]:
@@ -24,13 +26,16 @@ def consultation_charts(consultation, view: RunView | None, audience: Audience) 
     ``view`` is the run as ``audience`` sees it (``None``: no finished analysis; no theme chart).
     """
     out = {"themes": Markup(""), "questions": Markup("")}
-    groups = GROUPS + [("unknown", _("Not stated"))]
+    groups = _groups() + [("unknown", _("Not stated"))]
     if view is not None:
         multi = len(view.sections) > 1
-        rows = [((f"{section.title[:18]}… · " if multi else "") + theme.label, theme.by_stakeholder_type)
+        rows = [((f"{section.title[:18]}… · " if multi else "") + theme.label,
+                 theme.by_stakeholder_type if audience is Audience.ANALYSIS
+                 else {k: suppress(n) for k, n in theme.by_stakeholder_type.items()})
                 for section in view.sections for theme in section.themes]
-        out["themes"] = charts.stacked_bar_chart(rows, groups, _("Themes by stakeholder type (voices)"),
-                                                 table_label=_("The numbers as a table"), total_label=_("Total"))
+        out["themes"] = charts.stacked_bar_chart(
+            rows, groups, _("Themes by stakeholder type (voices)"), table_label=_("The numbers as a table"),
+            total_label=_("Total"), totals=[theme.submission_count for section in view.sections for theme in section.themes])
     out["over_time"] = charts.column_chart(counts_over_time(consultation, audience), _("Submissions over time"),
                                            value_label=_("Submissions"), table_label=_("The numbers as a table"))
     out["regions"] = charts.bar_chart(
@@ -50,7 +55,7 @@ def _crosstab(tally: Tally) -> Markup:
     """The question's answers by stakeholder type and by kecamatan, as two tables."""
     from markupsafe import escape
 
-    labels = dict(GROUPS) | {OTHER_GROUPS: _("Other groups (fewer than five each)")}
+    labels = dict(_groups()) | {OTHER_GROUPS: _("Other groups (fewer than five each)")}
     html = []
     for caption, groups in ((_("By stakeholder type"), tally.by_type), (_("By kecamatan"), tally.by_region)):
         if not groups:

@@ -158,6 +158,9 @@ def merge_themes(source: Theme, target: Theme, actor) -> Theme:
         Response.theme_key.in_((source.engine_id, target.engine_id))))}
     if source.engine_id in responses and target.engine_id in responses:
         raise EditRefused(_l("Both themes have a response. Delete one of the responses first."))
+    if source.engine_id in responses and responses[source.engine_id].is_published:
+        raise EditRefused(_l("This theme's response is published: the public would read it under the other "
+                             "theme. Unpublish it first, or merge the other theme into this one."))
     moved = _members(source)
     _move_rows(source, target, set(moved))
     themes = [t for t in _model_themes(section) if t["id"] != source.engine_id]
@@ -169,7 +172,8 @@ def merge_themes(source: Theme, target: Theme, actor) -> Theme:
             entry["excluded"] = [d for d in entry.get("excluded") or [] if d not in {str(s) for s in moved}]
     _save_model(section, themes)
     if (response := responses.get(source.engine_id)) is not None:
-        response.theme_key = target.engine_id
+        response.theme_key = target.engine_id  # a draft: the drafters review it before publishing
+    target.reviewed_at = target.reviewed_by_id = None  # it has new members: review it again
     log_edit(consultation_id, section.key, "merge", actor, run_id=section.run_id, theme_key=target.engine_id,
              merged=source.engine_id, merged_label=source.label, into_label=target.label, submissions=len(moved))
     db.session.delete(source)
@@ -259,6 +263,15 @@ def move_submission(submission_id: int, source: Theme, target: Theme, actor) -> 
              submission=reference, source=source.engine_id, source_label=source.label, target_label=target.label)
 
 
+def hold_theme(theme: Theme) -> None:
+    """Keep ``theme`` with its members and label in later runs (e.g. once it has a response)."""
+    section = theme.section
+    themes = _model_themes(section)
+    _hold(_model_entry(themes, theme), theme)
+    theme.label_locked = True
+    _save_model(section, themes)
+
+
 def set_reviewed(theme: Theme, actor, reviewed: bool = True) -> Theme:
     """Mark ``theme`` reviewed (or not) by ``actor``; a reviewed theme keeps its members and label."""
     section = _editable(theme, actor)
@@ -322,6 +335,11 @@ def add_codebook_entry(consultation, actor, *, label: str, section_key: str = "g
     valid = {"general"} | {f"q{q.id}" for q in consultation.open_questions}
     if section_key not in valid:
         raise ValidationFailed({"section_key": [_l("Choose a question of this consultation.")]})
+    duplicate = db.session.scalar(select(CodebookEntry.id).where(
+        CodebookEntry.consultation_id == consultation.id, CodebookEntry.section_key == section_key,
+        func.lower(CodebookEntry.label) == label.lower()))
+    if duplicate is not None:
+        raise ValidationFailed({"label": [_l("The codebook already has a theme of that name for this question.")]})
     position = (db.session.scalar(select(func.max(CodebookEntry.position)).where(
         CodebookEntry.consultation_id == consultation.id)) or 0) + 1
     entry = CodebookEntry(consultation_id=consultation.id, section_key=section_key, label=label,

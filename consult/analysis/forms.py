@@ -29,7 +29,7 @@ class ThemeEditForm(BaseForm):
 class ThemeChoiceForm(BaseForm):
     """Choose another theme of the section (merge into it, or move a submission to it)."""
 
-    target = SelectField(_l("Theme"), coerce=int, validators=[DataRequired()])
+    target = SelectField(_l("Theme"), validators=[DataRequired()])
     submission = SelectField(_l("Submission"), validators=[Optional()])
 
 

@@ -62,6 +62,14 @@ def save_response(consultation, actor, *, decision: str | Decision, reason: str,
         response = db.session.scalar(select(Response).where(
             Response.consultation_id == consultation.id, Response.section_key == section,
             Response.theme_key == theme_key))
+    if theme_key is not None:  # a theme with a response keeps its members and name in later runs
+        from .editing import hold_theme
+
+        run = latest_run(consultation)
+        theme = next((t for s in (run.sections if run else []) if s.key == section
+                      for t in s.themes if t.engine_id == theme_key), None)
+        if theme is not None:
+            hold_theme(theme)
     if response is None:
         response = Response(consultation_id=consultation.id, section_key=section, theme_key=theme_key,
                             submission_id=submission.id if submission is not None else None)
@@ -147,14 +155,18 @@ def notify_respondents(consultation, send) -> int:
     """Tell every respondent with a published response to their submission or its theme, who
     left an e-mail address and was not told before, once; returns how many were told.
 
-    ``send(submission, responses)`` sends one message (the caller renders it in the
+    ``send(submission, answers)`` sends one message, ``answers`` being ``[(response, theme label
+    or None for an answer to the submission itself)]`` (the caller renders it in the
     respondent's language); ``Submission.response_notified_at`` is set for each (flushed).
     Hidden submissions are skipped (their authors hear from the moderators instead).
     """
-    by_submission: dict[int, list[Response]] = {}
+    run = latest_run(consultation)
+    labels = {(s.key, t.engine_id): t.label for s in (run.sections if run else []) for t in s.themes}
+    by_submission: dict[int, list[tuple[Response, str | None]]] = {}
     for response in responses_of(consultation.id, published_only=True):
+        label = labels.get((response.section_key, response.theme_key)) if response.theme_key else None
         for sid in affected_submission_ids(response):
-            by_submission.setdefault(sid, []).append(response)
+            by_submission.setdefault(sid, []).append((response, label))
     if not by_submission:
         return 0
     told = 0

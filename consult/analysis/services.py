@@ -13,6 +13,7 @@ markers (pinned themes, locked labels, fixed or excluded submissions) carry over
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Callable
 
@@ -203,6 +204,7 @@ def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> Analysis
         result = engine.analyse(docs, n_themes=run.n_themes, seed=run.seed, previous=start_from,
                                 progress=section_progress)
         texts = {d.id: d.text for d in docs}
+        _never_reuse(result, consultation.id, question_id, start_from)
         known = _known_themes(consultation.id, question_id, run.id, start_from)
         results.append((question_id, maps, texts, unreadable, result, known, {e.key for e in entries}))
 
@@ -230,9 +232,53 @@ def run_analysis(run: AnalysisRun, progress: Progress | None = None) -> Analysis
                     theme.summary.append(stored)
             _carry_over(theme, known, codebook_keys)
             section.themes.append(theme)
+    for section in run.sections:
+        _carry_sign_off(section, consultation.id, run.id)
     run.state, run.finished_at = RunState.done, utcnow()
     db.session.flush()
     return run
+
+
+def _carry_sign_off(section: AnalysisSection, consultation_id: int, run_id: int) -> None:
+    """Keep the previous run's sign-off when the theme set came out unchanged: the same themes
+    with the same members (and nothing new unassigned)."""
+    before = _previous_section(consultation_id, section.question_id, run_id)
+    if before is None or before.signed_off_at is None:
+        return
+    def shape(s: AnalysisSection) -> set:
+        return {(t.engine_id, frozenset(a.submission_id for a in t.assignments)) for t in s.themes}
+    if shape(before) == shape(section) and set(before.unassigned_ids) == set(section.unassigned_ids):
+        section.signed_off_at, section.signed_off_by_id = before.signed_off_at, before.signed_off_by_id
+
+
+def _never_reuse(result, consultation_id: int, question_id: int | None, start_from) -> None:
+    """Give a new theme a fresh id when the engine handed it an id an earlier theme of this
+    question had (and lost): a response, a link or the edit log must never follow a key to
+    another theme. Changes ``result.themes`` and ``result.model`` in place."""
+    from .models import Response
+
+    carried = {str(t["id"]) for t in start_from.get("themes") or []} if isinstance(start_from, dict) else \
+        {str(t.id) for t in start_from or []}
+    section_filter = (AnalysisSection.question_id.is_(None) if question_id is None
+                      else AnalysisSection.question_id == question_id)
+    used = set(db.session.scalars(select(Theme.engine_id).join(AnalysisSection).join(AnalysisRun).where(
+        AnalysisRun.consultation_id == consultation_id, section_filter)))
+    used |= set(db.session.scalars(select(Response.theme_key).where(
+        Response.consultation_id == consultation_id, Response.section_key == section_key(question_id),
+        Response.theme_key.is_not(None))))
+    taken = used | carried | {t.id for t in result.themes}
+    renamed = {}
+    for i, theme in enumerate(result.themes):
+        if theme.id in used and theme.id not in carried:
+            n = 1
+            while f"t{n}" in taken:
+                n += 1
+            renamed[theme.id] = f"t{n}"
+            taken.add(f"t{n}")
+            result.themes[i] = dataclasses.replace(theme, id=f"t{n}")  # (engine themes are frozen)
+    if renamed and isinstance(result.model, dict):
+        for entry in result.model.get("themes") or []:
+            entry["id"] = renamed.get(entry["id"], entry["id"])
 
 
 def _known_themes(consultation_id: int, question_id: int | None, before_run_id: int, start_from) -> dict | None:

@@ -39,11 +39,24 @@ def _drafting(slug: str):
     return consultation
 
 
-def _theme(consultation, theme_id: int) -> Theme:
-    """A theme of the consultation's latest finished analysis (older runs are read-only: 404)."""
+def _section(consultation, key: str) -> AnalysisSection:
+    """The section ``key`` ("general", "q<id>") of the consultation's latest finished analysis."""
     run = latest_run(consultation)
-    theme = db.session.get(Theme, theme_id)
-    if run is None or theme is None or theme.section.run_id != run.id:
+    section = next((s for s in run.sections if s.key == key), None) if run is not None else None
+    if section is None:
+        abort(404)
+    return section
+
+
+def _theme(consultation, section: str, key: str) -> Theme:
+    """The theme with engine id ``key`` in section ``section`` of the latest finished analysis.
+
+    Addresses use these keys, which later runs keep for the same theme (and never give to
+    another), so a bookmark or a form typed while a colleague re-runs the analysis still lands on
+    the same theme. 404 when the theme is no longer in the analysis.
+    """
+    theme = next((t for t in _section(consultation, section).themes if t.engine_id == key), None)
+    if theme is None:
         abort(404)
     return theme
 
@@ -59,13 +72,15 @@ def _refused(error: DomainError) -> None:
 
 def _back(slug: str, theme: Theme | None = None):
     if theme is not None:
-        return redirect(url_for("analysis.edit_theme", slug=slug, theme_id=theme.id))
+        return redirect(url_for("analysis.edit_theme", slug=slug, section=theme.section.key, key=theme.engine_id))
     return redirect(url_for("analysis.show_themes", slug=slug))
 
 
-def _members(theme: Theme) -> list[tuple[Submission, str | None]]:
-    """The theme's submissions (those analysed now) with their text when it may be quoted."""
-    from ..moderation.services import submission_text
+def _members(theme: Theme) -> list[tuple[Submission, str, bool]]:
+    """The theme's submissions analysed now, each with its text for this theme's question (the
+    answer, or the free text and attachment for the general section) and whether it may be
+    quoted. Drafters read every analysed text here; only quotable ones may leave in quotes."""
+    from .sources import section_text
 
     ids = [a.submission_id for a in theme.assignments]
     subs = {s.id: s for s in db.session.scalars(select(Submission).where(Submission.id.in_(ids)))} if ids else {}
@@ -73,18 +88,26 @@ def _members(theme: Theme) -> list[tuple[Submission, str | None]]:
     for sid in ids:
         sub = subs.get(sid)
         if sub is not None and passes(sub, Audience.ANALYSIS):
-            out.append((sub, submission_text(sub) if passes(sub, Audience.QUOTABLE) else None))
+            out.append((sub, section_text(sub, theme.section.question_id)[0], passes(sub, Audience.QUOTABLE)))
     return out
+
+
+def _target(theme: Theme, key: str) -> Theme:
+    """Another theme of ``theme``'s section, by engine id (404 when there is none)."""
+    target = next((t for t in theme.section.themes if t.engine_id == key and t.id != theme.id), None)
+    if target is None:
+        abort(404)
+    return target
 
 
 def _theme_forms(theme: Theme, members):
     others = [t for t in theme.section.themes if t.id != theme.id]
     merge, move = ThemeChoiceForm(prefix="merge"), ThemeChoiceForm(prefix="move")
     for form in (merge, move):
-        form.target.choices = [SelectChoice(t.id, t.label) for t in others]
-        form.submission.choices = [SelectChoice(s.reference, s.reference) for s, _text in members]
+        form.target.choices = [SelectChoice(t.engine_id, t.label) for t in others]
+        form.submission.choices = [SelectChoice(s.reference, s.reference) for s, _text, _q in members]
     split = SplitForm()
-    split.members.choices = [SelectChoice(s.id, s.reference) for s, _text in members]
+    split.members.choices = [SelectChoice(s.id, s.reference) for s, _text, _q in members]
     response = db.session.scalar(select(Response).where(
         Response.consultation_id == theme.section.run.consultation_id, Response.section_key == theme.section.key,
         Response.theme_key == theme.engine_id))
@@ -96,12 +119,12 @@ def _theme_forms(theme: Theme, members):
             "others": others}
 
 
-@bp.route("/c/<slug>/themes/<int:theme_id>")
+@bp.route("/c/<slug>/theme/<section>/<key>")
 @login_required
-def edit_theme(slug: str, theme_id: int):
+def edit_theme(slug: str, section: str, key: str):
     """One theme: rename and describe, review, merge, split, move a submission, respond."""
     consultation = _drafting(slug)
-    theme = _theme(consultation, theme_id)
+    theme = _theme(consultation, section, key)
     members = _members(theme)
     return render_template("analysis/theme.html", consultation=consultation, theme=theme, members=members,
                            section_title=_section_title(theme.section), **_theme_forms(theme, members))
@@ -115,12 +138,12 @@ def _show_again(consultation, theme, **replace):
                            section_title=_section_title(theme.section), **forms), 400
 
 
-@bp.route("/c/<slug>/themes/<int:theme_id>/rename", methods=["POST"])
+@bp.route("/c/<slug>/theme/<section>/<key>/rename", methods=["POST"])
 @login_required
-def rename_theme(slug: str, theme_id: int):
+def rename_theme(slug: str, section: str, key: str):
     """Rename and describe a theme."""
     consultation = _drafting(slug)
-    theme = _theme(consultation, theme_id)
+    theme = _theme(consultation, section, key)
     form = ThemeEditForm()
     if not form.validate():
         return _show_again(consultation, theme, rename=form)
@@ -134,35 +157,37 @@ def rename_theme(slug: str, theme_id: int):
     return _back(slug, theme)
 
 
-@bp.route("/c/<slug>/themes/<int:theme_id>/review", methods=["POST"])
+@bp.route("/c/<slug>/theme/<section>/<key>/review", methods=["POST"])
 @login_required
-def review_theme(slug: str, theme_id: int):
+def review_theme(slug: str, section: str, key: str):
     """Mark a theme reviewed, or not (``reviewed=0``)."""
     consultation = _drafting(slug)
-    theme = _theme(consultation, theme_id)
+    theme = _theme(consultation, section, key)
     if not ConfirmForm().validate():
         abort(400)
     try:
-        editing.set_reviewed(theme, current_user, request.form.get("reviewed", "1") == "1")
+        reviewed = request.form.get("reviewed", "1") == "1"
+        editing.set_reviewed(theme, current_user, reviewed)
         db.session.commit()
+        flash(_("Marked reviewed.") if reviewed else _("Marked not reviewed."), "success")
     except DomainError as error:
         _refused(error)
     return _back(slug) if request.form.get("back") == "themes" else _back(slug, theme)
 
 
-@bp.route("/c/<slug>/themes/<int:theme_id>/merge", methods=["POST"])
+@bp.route("/c/<slug>/theme/<section>/<key>/merge", methods=["POST"])
 @login_required
-def merge_theme(slug: str, theme_id: int):
+def merge_theme(slug: str, section: str, key: str):
     """Merge this theme into another of the same question."""
     consultation = _drafting(slug)
-    theme = _theme(consultation, theme_id)
+    theme = _theme(consultation, section, key)
     form = ThemeChoiceForm(prefix="merge")
-    form.target.choices = [SelectChoice(t.id, t.label) for t in theme.section.themes if t.id != theme.id]
+    form.target.choices = [SelectChoice(t.engine_id, t.label) for t in theme.section.themes if t.id != theme.id]
     form.submission.choices = []
     if not form.validate():
         flash(_("Choose the theme to merge into."), "error")
         return _back(slug, theme)
-    target = _theme(consultation, form.target.data)
+    target = _target(theme, form.target.data)
     label = theme.label
     try:
         editing.merge_themes(theme, target, current_user)
@@ -174,21 +199,21 @@ def merge_theme(slug: str, theme_id: int):
     return _back(slug, target)
 
 
-@bp.route("/c/<slug>/themes/<int:theme_id>/move", methods=["POST"])
+@bp.route("/c/<slug>/theme/<section>/<key>/move", methods=["POST"])
 @login_required
-def move_submission(slug: str, theme_id: int):
+def move_submission(slug: str, section: str, key: str):
     """Move one submission of this theme to another theme."""
     consultation = _drafting(slug)
-    theme = _theme(consultation, theme_id)
+    theme = _theme(consultation, section, key)
     members = _members(theme)
     form = ThemeChoiceForm(prefix="move")
-    form.target.choices = [SelectChoice(t.id, t.label) for t in theme.section.themes if t.id != theme.id]
-    form.submission.choices = [SelectChoice(s.reference, s.reference) for s, _text in members]
+    form.target.choices = [SelectChoice(t.engine_id, t.label) for t in theme.section.themes if t.id != theme.id]
+    form.submission.choices = [SelectChoice(s.reference, s.reference) for s, _text, _q in members]
     if not form.validate() or not form.submission.data:
         flash(_("Choose a submission and the theme to move it to."), "error")
         return _back(slug, theme)
-    submission = next(s for s, _text in members if s.reference == form.submission.data)
-    target = _theme(consultation, form.target.data)
+    submission = next(s for s, _text, _q in members if s.reference == form.submission.data)
+    target = _target(theme, form.target.data)
     try:
         editing.move_submission(submission.id, theme, target, current_user)
         db.session.commit()
@@ -199,34 +224,33 @@ def move_submission(slug: str, theme_id: int):
     return _back(slug, theme)
 
 
-@bp.route("/c/<slug>/themes/<int:theme_id>/split", methods=["POST"])
+@bp.route("/c/<slug>/theme/<section>/<key>/split", methods=["POST"])
 @login_required
-def split_theme(slug: str, theme_id: int):
+def split_theme(slug: str, section: str, key: str):
     """Split the chosen submissions off into a new theme."""
     consultation = _drafting(slug)
-    theme = _theme(consultation, theme_id)
+    theme = _theme(consultation, section, key)
     members = _members(theme)
     form = SplitForm()
-    form.members.choices = [SelectChoice(s.id, s.reference) for s, _text in members]
+    form.members.choices = [SelectChoice(s.id, s.reference) for s, _text, _q in members]
     if not form.validate():
         return _show_again(consultation, theme, split=form)
     try:
         new = editing.split_theme(theme, form.members.data or [], form.new_label.data, current_user)
         db.session.commit()
     except DomainError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error.message))
-        return _show_again(consultation, theme, split=form)
+        _refused(error)
+        return _back(slug, theme)
     flash(_("“%(label)s” is a new theme with %(n)s submissions.", label=new.label, n=len(form.members.data)), "success")
     return _back(slug, new)
 
 
-@bp.route("/c/<slug>/themes/<int:theme_id>/response", methods=["POST"])
+@bp.route("/c/<slug>/theme/<section>/<key>/response", methods=["POST"])
 @login_required
-def respond_to_theme(slug: str, theme_id: int):
+def respond_to_theme(slug: str, section: str, key: str):
     """Save the drafters' response to a theme (a private draft until published)."""
     consultation = _drafting(slug)
-    theme = _theme(consultation, theme_id)
+    theme = _theme(consultation, section, key)
     form = ResponseForm()
     if not form.validate():
         return _show_again(consultation, theme, answer=form)
@@ -259,20 +283,19 @@ def respond_to_submission(slug: str, reference: str):
         return redirect(url_for("analysis.list_responses", slug=slug))
     from ..moderation.services import submission_text
 
-    text = submission_text(submission) if passes(submission, Audience.QUOTABLE) else None
     return render_template("analysis/submission_response.html", consultation=consultation, submission=submission,
-                           text=text, form=form, response=response), 400 if request.method == "POST" else 200
+                           text=submission_text(submission), quotable=passes(submission, Audience.QUOTABLE), form=form,
+                           response=response), 400 if request.method == "POST" else 200
 
 
-@bp.route("/c/<slug>/themes/sections/<int:section_id>/<any('sign-off', 'reopen'):action>", methods=["POST"])
+@bp.route("/c/<slug>/themes/sections/<section>/<any('sign-off', 'reopen'):action>", methods=["POST"])
 @login_required
-def sign_off_section(slug: str, section_id: int, action: str):
+def sign_off_section(slug: str, section: str, action: str):
     """Sign off a question's theme set, or reopen it."""
     consultation = _drafting(slug)
-    run = latest_run(consultation)
-    section = db.session.get(AnalysisSection, section_id)
-    if run is None or section is None or section.run_id != run.id or not ConfirmForm().validate():
-        abort(404)
+    section = _section(consultation, section)
+    if not ConfirmForm().validate():
+        abort(400)
     try:
         (editing.sign_off if action == "sign-off" else editing.reopen)(section, current_user)
         db.session.commit()
@@ -300,12 +323,15 @@ def codebook(slug: str):
             flash(_("Added. Run the analysis to map the submissions to it."), "success")
             return redirect(url_for("analysis.codebook", slug=slug))
     titles = {choice.value: choice.label for choice in sections}
+    run = latest_run(consultation)
+    found = {(s.key, t.engine_id): len(t.assignments) for s in (run.sections if run else []) for t in s.themes}
     return render_template("analysis/codebook.html", consultation=consultation, form=form, titles=titles,
-                           entries=editing.codebook(consultation.id), confirm=ConfirmForm()), \
+                           entries=editing.codebook(consultation.id), confirm=ConfirmForm(), found=found,
+                           analysed=run is not None), \
         400 if request.method == "POST" else 200
 
 
-@bp.route("/c/<slug>/codebook/<int:entry_id>/delete", methods=["POST"])
+@bp.route("/c/<slug>/codebook/<int(max=2147483647):entry_id>/delete", methods=["POST"])
 @login_required
 def delete_codebook_entry(slug: str, entry_id: int):
     """Remove a codebook entry (themes already found keep their members)."""
@@ -362,7 +388,7 @@ def _send_response_mail(submission: Submission, answered: list[Response]) -> Non
                                                    _external=True)))
 
 
-@bp.route("/c/<slug>/responses/<int:response_id>/<any('publish', 'unpublish', 'delete'):action>", methods=["POST"])
+@bp.route("/c/<slug>/responses/<int(max=2147483647):response_id>/<any('publish', 'unpublish', 'delete'):action>", methods=["POST"])
 @login_required
 def change_response(slug: str, response_id: int, action: str):
     """Publish (and tell the respondents once), unpublish or delete a response."""
@@ -391,8 +417,35 @@ def change_response(slug: str, response_id: int, action: str):
 def edit_log(slug: str):
     """Who edited the themes and responses, when, and what."""
     consultation = _drafting(slug)
-    return render_template("analysis/log.html", consultation=consultation, edits=editing.edit_log(consultation.id),
-                           labels=EDIT_ACTIONS)
+    titles = {"general": str(GENERAL_TITLE)} | {f"q{q.id}": q.text for q in consultation.questions}
+    rows = [(edit, titles.get(edit.section_key, edit.section_key), _describe(edit))
+            for edit in editing.edit_log(consultation.id)]
+    return render_template("analysis/log.html", consultation=consultation, rows=rows, labels=EDIT_ACTIONS)
+
+
+def _describe(edit) -> str:
+    """What an edit changed, as a sentence in the page's language."""
+    d = edit.detail or {}
+    decision = (lambda code: decision_label(code) if code else "")
+    texts = {
+        "rename": lambda: _("“%(old)s” → “%(new)s”", old=d.get("old"), new=d.get("new")),
+        "describe": lambda: _("new description: %(text)s", text=d.get("new") or "—"),
+        "merge": lambda: _("“%(a)s” into “%(b)s” (%(n)s submissions)", a=d.get("merged_label"), b=d.get("into_label"),
+                           n=d.get("submissions")),
+        "split": lambda: _("%(n)s submissions into the new theme “%(label)s”", n=d.get("submissions"),
+                           label=d.get("new_label")),
+        "move": lambda: _("%(ref)s from “%(a)s” to “%(b)s”", ref=d.get("submission"), a=d.get("source_label"),
+                          b=d.get("target_label")),
+        "review": lambda: d.get("label") or "", "unreview": lambda: d.get("label") or "",
+        "sign_off": lambda: _("%(n)s themes", n=d.get("themes")),
+        "codebook_add": lambda: f"“{d.get('label')}” ({', '.join(d.get('keywords') or [])})",
+        "codebook_remove": lambda: f"“{d.get('label')}”",
+        "respond": lambda: (decision(d.get("decision")) + (f" · {d['submission']}" if d.get("submission") else "")),
+    }
+    try:
+        return texts.get(edit.action, lambda: "")()
+    except (KeyError, TypeError, ValueError):
+        return ""
 
 
 @bp.route("/c/<slug>/results/<any('publish', 'unpublish'):action>", methods=["POST"])
@@ -405,9 +458,10 @@ def publish_results(slug: str, action: str):
     consultation = _drafting(slug)
     if not ConfirmForm().validate():
         abort(400)
-    set_answered(consultation, action == "publish", current_user)
-    editing.log_edit(consultation.id, "general", "publish_results" if action == "publish" else "unpublish_results",
-                     current_user)
-    db.session.commit()
+    if consultation.answered != (action == "publish"):  # a second click changes (and logs) nothing
+        set_answered(consultation, action == "publish", current_user)
+        editing.log_edit(consultation.id, "general", "publish_results" if action == "publish" else "unpublish_results",
+                         current_user)
+        db.session.commit()
     flash(_("The results page is public.") if action == "publish" else _("The results page is taken down."), "success")
     return redirect(url_for("analysis.list_responses", slug=slug))

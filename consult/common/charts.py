@@ -75,19 +75,27 @@ def bar_chart(rows: list[tuple[str, object]], title: str, *, value_label: str, t
                    _table(table_label, ["", value_label], [(label, value) for label, value in rows]))
 
 
-def stacked_bar_chart(rows: list[tuple[str, dict[str, int]]], groups: list[tuple[str, str]], title: str, *,
-                      table_label: str, total_label: str, width: int = 640) -> Markup:
+def stacked_bar_chart(rows: list[tuple[str, dict[str, object]]], groups: list[tuple[str, str]], title: str, *,
+                      table_label: str, total_label: str, totals: list[int] | None = None,
+                      width: int = 640) -> Markup:
     """One horizontal bar per ``(label, {group code: count})``, split by group in the order of
-    ``groups`` (``(code, label)``), with a legend. Returns ``Markup("")`` for no rows."""
+    ``groups`` (``(code, label)``), with a legend; ``totals`` (default: the sum of each row's
+    counts) are written after the bars. A suppressed count (``"<5"``) is drawn as a hatched
+    segment of 2.5 units and written as given. Returns ``Markup("")`` for no rows."""
     if not rows:
         return Markup("")
     uid = f"chart{next(_ids)}"
     used = [(code, label) for code, label in groups if any(counts.get(code) for _l, counts in rows)]
     colour = {code: PALETTE[i % len(PALETTE)] for i, (code, _label) in enumerate(used)}
-    top = max(sum(counts.values()) for _l, counts in rows) or 1
+
+    def width_of(value) -> float:
+        return _n(value) if isinstance(value, (int, float)) else (2.5 if value else 0.0)
+
+    totals = totals or [int(sum(_n(v) for v in counts.values())) for _l, counts in rows]
+    top = max(sum(width_of(v) for v in counts.values()) for _l, counts in rows) or 1
     label_w, bar_h, gap = 200, 18, 6
     plot_w = width - label_w - 60
-    parts = []
+    parts = [_hatch(uid)]
     for i, (code, label) in enumerate(used):  # the legend, in rows of three
         x, y = 10 + (i % 3) * (width // 3), 14 + (i // 3) * 18
         parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour[code]}"/>'
@@ -101,14 +109,16 @@ def stacked_bar_chart(rows: list[tuple[str, dict[str, int]]], groups: list[tuple
         for code, _glabel in used:
             n = counts.get(code, 0)
             if n:
-                w = plot_w * n / top
+                w = plot_w * width_of(n) / top
                 parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour[code]}"/>')
+                if not isinstance(n, (int, float)):
+                    parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="url(#{uid}-h)"/>')
                 x += w
-        parts.append(f'<text x="{x + 6:.1f}" y="{y + 13}" fill="#222">{sum(counts.values())}</text>')
+        parts.append(f'<text x="{x + 6:.1f}" y="{y + 13}" fill="#222">{totals[i]}</text>')
     height = top_y + len(rows) * (bar_h + gap) + 6
     desc = "; ".join(f"{label}: " + ", ".join(f"{g} {counts.get(c, 0)}" for c, g in used) for label, counts in rows)
     header = [""] + [g for _c, g in used] + [total_label]
-    table_rows = [[label] + [counts.get(c, 0) for c, _g in used] + [sum(counts.values())] for label, counts in rows]
+    table_rows = [[label] + [counts.get(c, 0) for c, _g in used] + [totals[i]] for i, (label, counts) in enumerate(rows)]
     return _figure(uid, title, desc, "".join(parts), width, height, _table(table_label, header, table_rows))
 
 

@@ -20,6 +20,7 @@ WTFORMS_MESSAGES = (
     _l("Not a valid datetime value."),
     _l("Not a valid date value."),
     _l("Invalid URL."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
 )
 
 
@@ -31,6 +32,7 @@ def _plural(singular: str, plural: str) -> tuple[str, str]:
 WTFORMS_PLURALS = (
     _plural("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters."),
     _plural("Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long."),
+    _plural("'%(value)s' is not a valid choice for this field.", "'%(value)s' are not valid choices for this field."),
 )
 
 

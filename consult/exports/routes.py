@@ -106,10 +106,13 @@ public_bp = Blueprint("open_data", __name__)
 @public_surface("open_data.download")
 def download(slug: str, table: str, fmt: str):
     """Open data: the consultation's published submissions (text only where its author agreed to
-    publish it; no name, e-mail or kecamatan) or its published responses, as CSV or JSON."""
+    publish it; no name, e-mail or kecamatan) or, once drafters published the results page, its
+    themes with their published responses, as CSV or JSON."""
     from .tables import TABLE_WRITERS, open_data_tables
 
     consultation = consultation_queries.get_by_slug(slug)
+    if table == "responses" and not consultation.answered:
+        abort(404)  # the theme table goes public with the results page, not before
     tables = [t for t in open_data_tables(consultation) if t.name == table]
     writer = TABLE_WRITERS[fmt]
     return Response(writer.write(tables), content_type=writer.mimetype, headers={

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ..common.visibility import Audience
 from ..extensions import db
-from .writers import neutralise
+from .writers import formula_like, neutralise
 
 COLUMNS = ["reference", "submitted_at", "moderation_status", "stakeholder_type", "organisation",
            "organisation_verified", "language", "quotable", "channel", "themes", "campaign", "text"]
@@ -153,8 +153,8 @@ def stream_xlsx(rows: Iterator[dict]) -> Iterator[bytes]:
 
     openpyxl's write-only mode writes each row to a temporary file as it comes, and the finished
     workbook goes to another temporary file that is then read back in chunks, so memory stays
-    flat in the number of rows. Text cells are neutralised against formulas and cleaned of the
-    control characters XLSX cannot hold.
+    flat in the number of rows. Formula-like text is stored as a string cell with Excel's quote
+    prefix (shown as typed, never run); control characters XLSX cannot hold are removed.
     """
     import tempfile
 
@@ -177,7 +177,10 @@ def stream_xlsx(rows: Iterator[dict]) -> Iterator[bytes]:
         for key in COLUMNS:
             value = row[key]
             if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                if formula_like(value):  # a text cell with Excel's quote prefix: shown as typed, never run
+                    value = WriteOnlyCell(sheet, value=value)
+                    value.data_type, value.quotePrefix = "s", True
             values.append(value)
         sheet.append(values)
     with tempfile.TemporaryFile() as out:

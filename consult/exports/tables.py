@@ -21,17 +21,20 @@ from flask_babel import force_locale
 from ..common.visibility import Audience
 from ..consultations.models import Consultation, QuestionKind
 from .builders import theme_rows, theme_summary
-from .writers import neutralise
+from .writers import neutralise, xlsx_text_cell
 
 
 @dataclass
 class Table:
-    """A named table: ``name`` (file and sheet name), ``header`` (column names) and ``rows``
-    (lists of str, int, float, bool or ``None``, one per row, as long as the header)."""
+    """A named table: ``name`` (file and sheet name), ``header`` (machine column names, used by
+    CSV and JSON), ``rows`` (lists of str, int, float, bool or ``None``, as long as the header)
+    and optionally ``labels``, the column names XLSX shows people."""
 
     name: str
     header: list[str]
     rows: list[list] = field(default_factory=list)
+    labels: list[str] | None = None  # column names for people (XLSX), in the site language
+
 
     def records(self) -> list[dict]:
         """The rows as dicts keyed by the header (for JSON)."""
@@ -58,8 +61,23 @@ def themes_table(consultation: Consultation, audience: Audience = Audience.ANALY
 
 
 RESPONSE_HEADER = ["no", "question", "theme_id", "theme", "description", "voices", "distinct_texts",
-                   "by_stakeholder_type", "organisations", "what_was_said", "decision", "reason",
+                   "by_stakeholder_type", "organisations", "what_was_said", "decision", "decision_label", "reason",
                    "draft_reference", "revised_wording", "published_at"]
+
+
+def response_labels() -> list[str]:
+    """The response table's column names for people (the *matriks tanggapan* headings)."""
+    from flask_babel import gettext as _
+
+    return ["No.", _("Question"), _("Theme key"), _("Theme"), _("Description"), _("Voices"), _("Distinct texts"),
+            _("By stakeholder type"), _("Organisations"), _("What was said"), _("Decision code"), _("Decision"),
+            _("Reason"), _("Article or clause changed"), _("Revised wording"), _("Published")]
+
+
+def _decision_label(code: str | None) -> str:
+    from ..analysis.models import DECISION_LABELS, Decision
+
+    return str(DECISION_LABELS[Decision(code)]) if code else ""
 
 
 def response_rows(summary: dict, submission_responses: list[tuple[str, dict]]) -> list[list]:
@@ -79,12 +97,13 @@ def response_rows(summary: dict, submission_responses: list[tuple[str, dict]]) -
                 "; ".join(f"{k} {v}" for k, v in sorted(theme["by_stakeholder_type"].items(), key=lambda kv: -kv[1])),
                 "; ".join(o["name"] + (" ✓" if o["verified"] else "") for o in theme.get("organisations", [])),
                 (said + (" — " if said and sentences else "") + sentences),
-                response.get("decision", ""), response.get("reason", ""), response.get("draft_reference") or "",
+                response.get("decision", ""), _decision_label(response.get("decision")), response.get("reason", ""), response.get("draft_reference") or "",
                 response.get("revised_wording") or "", response.get("published_at") or "",
             ])
     for reference, response in submission_responses:
         number += 1
-        rows.append([number, "", "", reference, "", 1, 1, "", "", "", response["decision"], response["reason"],
+        rows.append([number, "", "", reference, "", 1, 1, "", "", "", response["decision"],
+                     _decision_label(response["decision"]), response["reason"],
                      response.get("draft_reference") or "", response.get("revised_wording") or "",
                      response.get("published_at") or ""])
     return rows
@@ -108,7 +127,7 @@ def responses_table(consultation: Consultation, audience: Audience = Audience.AN
         if response.submission_id is not None and response.submission is not None \
                 and passes(response.submission, audience):
             own.append((response.submission.reference, response_json(response)))
-    return Table("responses", RESPONSE_HEADER, response_rows(summary, own))
+    return Table("responses", RESPONSE_HEADER, response_rows(summary, own), labels=response_labels())
 
 
 def choices_table(consultation: Consultation, audience: Audience = Audience.ANALYSIS) -> Table:
@@ -188,7 +207,8 @@ def _plain(value):
 
 def write_xlsx(tables: list[Table]) -> bytes:
     """One sheet per table (openpyxl): a bold, frozen header row, column widths fitted to the
-    content (10 to 60 characters), long text wrapped; formula-like cells neutralised."""
+    content (10 to 60 characters), long text wrapped; formula-like text is stored as a string
+    cell with Excel's quote prefix (shown as typed, never run)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -196,16 +216,15 @@ def write_xlsx(tables: list[Table]) -> bytes:
     book.remove(book.active)
     for table in tables:
         sheet = book.create_sheet(table.name[:31])
-        sheet.append(table.header)
+        sheet.append(table.labels or table.header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         widths = [len(h) for h in table.header]
-        for row in table.rows:
-            values = [neutralise(_plain(v)) if not isinstance(v, bool) else v for v in row]
-            values = [_xlsx_safe(v) for v in values]
-            sheet.append(values)
-            for i, v in enumerate(values):
-                widths[i] = max(widths[i], min(len(str(v)), 60))
+        for r, row in enumerate(table.rows, start=2):
+            for c, value in enumerate(row, start=1):
+                value = _xlsx_safe(_plain(value) if not isinstance(value, bool) else value)
+                xlsx_text_cell(sheet.cell(row=r, column=c), value)
+                widths[c - 1] = max(widths[c - 1], min(len(str(value)), 60))
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = max(10, min(width + 2, 62))
         for row in sheet.iter_rows(min_row=2):

@@ -38,6 +38,20 @@ def neutralise(value):
 _cell = neutralise
 
 
+def formula_like(value) -> bool:
+    """Whether a spreadsheet would run ``value`` as a formula (see :func:`neutralise`)."""
+    return isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START)
+
+
+def xlsx_text_cell(cell, value) -> None:
+    """Put ``value`` in an openpyxl cell; formula-like text is stored as a plain string cell with
+    Excel's "quote prefix" (shown verbatim, never run), other values as they are."""
+    cell.value = value
+    if formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def write_csv(summary: dict) -> bytes:
     """One row per theme; UTF-8 with BOM so spreadsheet programs read Indonesian text correctly."""
     header, rows = theme_rows(summary)

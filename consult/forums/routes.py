@@ -62,12 +62,15 @@ def _contribution_form(consultation) -> ContributionForm:
 def _page(consultation, forum, form=None, upload=None, status=200):
     contributions = db.session.scalars(db.select(Submission).where(Submission.forum_id == forum.id)
                                        .order_by(Submission.id.desc()).limit(200)).all()
-    return render_template("forums/show.html", consultation=consultation, forum=forum,
+    total = db.session.scalar(db.select(db.func.count()).select_from(Submission).where(Submission.forum_id == forum.id))
+    from ..moderation.routes import STATE_LABELS
+
+    return render_template("forums/show.html", consultation=consultation, forum=forum, total=total, states=STATE_LABELS,
                            form=form or _contribution_form(consultation), upload=upload or ContributionImportForm(),
                            contributions=contributions, labels=STAKEHOLDER_LABELS), status
 
 
-@bp.route("/c/<slug>/forums/<int:forum_id>", methods=["GET", "POST"])
+@bp.route("/c/<slug>/forums/<int(max=2147483647):forum_id>", methods=["GET", "POST"])
 @login_required
 def show_forum(slug: str, forum_id: int):
     """One forum: its attendance and contributions; enter one more."""
@@ -85,7 +88,7 @@ def show_forum(slug: str, forum_id: int):
     return _page(consultation, forum, form=form, status=400 if request.method == "POST" else 200)
 
 
-@bp.route("/c/<slug>/forums/<int:forum_id>/import", methods=["POST"])
+@bp.route("/c/<slug>/forums/<int(max=2147483647):forum_id>/import", methods=["POST"])
 @login_required
 def import_forum(slug: str, forum_id: int):
     """Import a CSV of the forum's contributions (all rows or none)."""
@@ -97,6 +100,8 @@ def import_forum(slug: str, forum_id: int):
         if committed(upload, lambda: counted.append(services.import_contributions(
                 forum, current_user, upload.file.data.read(), secret=current_app.config["SECRET_KEY"],
                 reference_prefix=site_settings.get("reference_prefix")))):
-            flash(_("%(n)s contributions imported.", n=counted[0]), "success")
+            imported, skipped = counted[0]
+            flash(_("%(n)s contributions imported.", n=imported)
+                  + (" " + _("%(n)s were already recorded and were skipped.", n=skipped) if skipped else ""), "success")
             return redirect(url_for("forums.show_forum", slug=slug, forum_id=forum.id))
     return _page(consultation, forum, upload=upload, status=400)

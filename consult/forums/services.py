@@ -25,6 +25,16 @@ from ..text.normalise import clean_text, is_blank
 from .models import OfflineForum
 
 MAX_IMPORT_ROWS = 5000
+MAX_TEXT = 20000  # as the online form
+
+
+def _forum_time(forum: OfflineForum):
+    """Noon of the forum's day in the site's time zone, as UTC: when its contributions were made."""
+    from datetime import datetime, time
+
+    from ..common.dates import from_local
+
+    return from_local(datetime.combine(forum.held_on, time(12, 0)))
 
 
 def require_moderator(actor, consultation) -> None:
@@ -82,6 +92,8 @@ def add_contribution(forum: OfflineForum, actor, *, text: str, secret: str, refe
     errors: dict[str, list] = {}
     if is_blank(text):
         errors["text"] = [_l("Write down what was said.")]
+    elif len(text) > MAX_TEXT:
+        errors["text"] = [_l("At most %(n)s characters.", n=MAX_TEXT)]
     if stakeholder_type and stakeholder_type not in {t.value for t in StakeholderType}:
         errors["stakeholder_type"] = [_l("Choose a stakeholder type.")]
     question = None
@@ -97,17 +109,21 @@ def add_contribution(forum: OfflineForum, actor, *, text: str, secret: str, refe
                            consent_publish=forum.consent_publish)
     submission, _token = record_submission(
         consultation, data, {question.key: text} if question else {}, secret=secret,
-        reference_prefix=reference_prefix, status=ModerationStatus.published, source=SubmissionSource.forum)
+        reference_prefix=reference_prefix, status=ModerationStatus.published, source=SubmissionSource.forum,
+        submitted_at=_forum_time(forum))
     submission.forum_id = forum.id
     screen(submission)
     db.session.flush()
     return submission
 
 
-def import_contributions(forum: OfflineForum, actor, content: bytes, *, secret: str, reference_prefix: str) -> int:
-    """Import a CSV of contributions (UTF-8; columns ``text`` required, ``speaker``,
-    ``organisation``, ``stakeholder_type`` (codes or aliases such as ``warga``, ``ASN``) and
-    ``question`` (an open question's key) optional). All rows or none: returns how many.
+def import_contributions(forum: OfflineForum, actor, content: bytes, *, secret: str,
+                         reference_prefix: str) -> tuple[int, int]:
+    """Import a CSV of contributions (UTF-8; comma, semicolon or tab separated; columns ``text``
+    required, ``speaker``, ``organisation``, ``stakeholder_type`` (codes or aliases such as
+    ``warga``, ``ASN``) and ``question`` (an open question's key) optional, others ignored).
+    All rows or none. A row whose text this forum already holds is skipped, so importing the
+    same minutes twice records them once. Returns ``(imported, skipped as already recorded)``.
 
     Raises:
         NotAllowed; ValidationFailed: unreadable CSV, no ``text`` column, no row, too many rows,
@@ -115,19 +131,28 @@ def import_contributions(forum: OfflineForum, actor, content: bytes, *, secret: 
     """
     require_moderator(actor, forum.consultation)
     try:
-        reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")), strict=True)
+        text = content.decode("utf-8-sig")
+        first = text.split("\n", 1)[0]
+        delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, strict=True)
         rows = list(reader)
-        header = [h.strip().lower() for h in reader.fieldnames or []]
+        header = [(h or "").strip().lower() for h in reader.fieldnames or []]
     except (UnicodeDecodeError, csv.Error):
         raise ValidationFailed({"file": [_l("The file is not a readable UTF-8 CSV file.")]}) from None
     if "text" not in header:
-        raise ValidationFailed({"file": [_l("The CSV file needs a column named “text”.")]})
+        raise ValidationFailed({"file": [_l("The CSV file needs a column named “text” (found: %(columns)s).",
+                                            columns=", ".join(h for h in header if h) or "—")]})
     if not rows or len(rows) > MAX_IMPORT_ROWS:
         raise ValidationFailed({"file": [_l("The file must hold 1 to %(n)s rows.", n=MAX_IMPORT_ROWS)]})
-    count = 0
+    known = {" ".join(((s.body or "") + " ".join(a.text or "" for a in s.answers)).split())
+             for s in db.session.scalars(select(Submission).where(Submission.forum_id == forum.id))}
+    count = skipped = 0
     for line, raw in enumerate(rows, start=2):
-        row = {(k or "").strip().lower(): (v or "") for k, v in raw.items()}
+        row = {(k or "").strip().lower(): (v or "") for k, v in raw.items() if isinstance(v, str)}
         if is_blank(row.get("text")):
+            continue
+        if " ".join(clean_text(row["text"]).split()) in known:
+            skipped += 1
             continue
         alias = row.get("stakeholder_type", "").strip().lower()
         if alias and alias not in STAKEHOLDER_ALIASES:
@@ -140,10 +165,11 @@ def import_contributions(forum: OfflineForum, actor, content: bytes, *, secret: 
                              reference_prefix=reference_prefix)
         except ValidationFailed as error:
             raise ValidationFailed({"file": [_l("Line %(line)s: %(problem)s", line=line, problem=error.message)]}) from None
+        known.add(" ".join(clean_text(row["text"]).split()))
         count += 1
-    if not count:
+    if not count and not skipped:
         raise ValidationFailed({"file": [_l("No row has text.")]})
-    return count
+    return count, skipped
 
 
 def forums_of(consultation_id: int) -> list[tuple[OfflineForum, int]]:

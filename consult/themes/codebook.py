@@ -52,6 +52,10 @@ def match(entries: list[CodebookTheme], documents: list[Document]) -> dict[str, 
         forms: set[str] = set()
         for word in content_words(doc.text, frozenset()):
             forms |= _forms(word)
+            if "-" in word:  # "APBD-funded" also holds "apbd"
+                for part in word.split("-"):
+                    if len(part) > 1:
+                        forms |= _forms(part)
         for key, keywords in wanted.items():
             if any(all(part & forms for part in keyword) for keyword in keywords):
                 out[key].append(doc.id)

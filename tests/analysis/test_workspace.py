@@ -83,7 +83,7 @@ def test_edits_are_logged_and_survive_a_re_run_that_adds_new_submissions(app, an
         assert {made[7].id, made[8].id} <= members[new_key]
         assert not {made[7].id, made[8].id} & members[training_key]
         assert made[4].id in members[training_key] and made[4].id not in members[placement_key]
-        assert later.id in set().union(*members.values()) | set(section.unassigned_ids)
+        assert later.id in members[placement_key]  # a new submission joins the edited theme
         view = run_view(run)
         labels = [t.label for t in view.sections[-1].themes]
         assert "Mutasi yang transparan" in labels and "Pelatihan daring" in labels
@@ -199,3 +199,53 @@ def test_results_page_is_public_once_published_with_charts_and_suppressed_small_
     with app.app_context():
         assert db.session.scalar(select(ThemeEdit.action).order_by(ThemeEdit.id.desc())) == "publish_results"
     assert "Lihat hasil konsultasi" in client.get(f"/c/{slug}").get_data(as_text=True)
+
+
+def test_a_theme_key_is_never_given_to_another_theme(app, analysed):
+    from consult import themes as engine
+    from consult.analysis.services import _never_reuse
+    from consult.themes.types import Document
+
+    slug, made = analysed
+    with app.app_context():
+        consultation = get_by_slug(slug)
+        before = {t.engine_id for t in _general(latest_run(consultation)).themes}
+        result = engine.analyse([Document(id=str(i), text=t) for i, t in enumerate(PLACEMENT + TRAINING)], n_themes=2)
+        assert {t.id for t in result.themes} & before  # the engine alone would hand out the same keys
+        _never_reuse(result, consultation.id, None, {"version": 1, "themes": []})  # none carried over
+        assert not {t.id for t in result.themes} & before
+        assert {t["id"] for t in result.model["themes"]} == {t.id for t in result.themes}
+
+
+def test_a_published_response_keeps_its_theme_and_blocks_merging_it_away(app, analysed, make_submission):
+    slug, made = analysed
+    with app.app_context():
+        actor = _drafter()
+        consultation = get_by_slug(slug)
+        section = _general(latest_run(consultation))
+        theme, other = _theme_holding(section, made[0].id), _theme_holding(section, made[6].id)
+        key, label = theme.engine_id, theme.label
+        response = responses.save_response(consultation, actor, theme_key=key, decision="accepted", reason="Ya.")
+        responses.publish_response(response, actor)
+        db.session.commit()
+        with pytest.raises(editing.EditRefused):
+            editing.merge_themes(theme, other, actor)
+        db.session.rollback()
+    for text in TRAINING:
+        make_submission(slug, text + " Tambahan.")
+    with app.app_context():
+        run = _analyse(slug, n_themes=3)
+        kept = next(t for t in _general(run).themes if t.engine_id == key)
+        assert kept.label == label and {made[0].id, made[1].id} <= {a.submission_id for a in kept.assignments}
+
+
+def test_an_unchanged_re_run_keeps_the_sign_off(app, analysed):
+    slug, made = analysed
+    with app.app_context():
+        actor = _drafter()
+        section = _general(latest_run(get_by_slug(slug)))
+        for theme in section.themes:
+            editing.set_reviewed(theme, actor)
+        editing.sign_off(section, actor)
+        db.session.commit()
+        assert _general(_analyse(slug)).signed_off_at is not None

@@ -179,5 +179,7 @@ def test_every_submission_export_streams_what_counts_and_quotes_only_what_may_be
     book = openpyxl.load_workbook(_io.BytesIO(client.get(f"/staff/c/{slug}/submissions.xlsx").data), read_only=True)
     sheet = [[c.value for c in row] for row in book["submissions"].iter_rows()]
     by_ref = {r[0]: dict(zip(sheet[0], r)) for r in sheet[1:]}
-    assert set(by_ref) == set(rows) and by_ref[shown.reference]["text"].startswith("'=HYPERLINK")
+    assert set(by_ref) == set(rows) and by_ref[shown.reference]["text"].startswith("=HYPERLINK")
+    book = openpyxl.load_workbook(_io.BytesIO(client.get(f"/staff/c/{slug}/submissions.xlsx").data))
+    assert all(c.data_type == "s" for row in book["submissions"].iter_rows() for c in row if isinstance(c.value, str))
     assert by_ref[shown.reference]["channel"] == "web" and "RAHASIA" not in str(sheet)

@@ -73,11 +73,13 @@ def test_response_table_in_csv_xlsx_and_json_reads_back(app, client, login, make
     sheet = book["responses"]
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
-    values = [dict(zip(header, [c.value for c in row])) for row in sheet.iter_rows(min_row=2)]
-    assert any(v["revised_wording"] == "'-Kriteria mutasi diumumkan." for v in values)
-    cells = [c.value for row in book["themes"].iter_rows() for c in row if isinstance(c.value, str)]
-    assert not any(c.startswith("=") for c in cells)
-    assert all(HIDDEN not in c and NO_CONSENT not in c for c in cells)
+    assert header[header.index("Keputusan")] and "Rumusan baru" in header  # headings for people
+    wording = next(row for row in sheet.iter_rows(min_row=2) if row[header.index("Rumusan baru")].value)
+    cell = wording[header.index("Rumusan baru")]
+    assert cell.value == "-Kriteria mutasi diumumkan." and cell.data_type == "s" and cell.quotePrefix
+    cells = [c for row in book["themes"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert all(c.data_type == "s" for c in cells)  # no formula cell, even for "=HYPERLINK(…)" text
+    assert all(HIDDEN not in c.value and NO_CONSENT not in c.value for c in cells)
 
     data = json.loads(client.get(f"/staff/c/{slug}/tables/responses.json").data)
     assert any(r["revised_wording"] == "-Kriteria mutasi diumumkan." for r in data["responses"])  # verbatim
@@ -119,5 +121,9 @@ def test_open_data_holds_published_text_with_consent_only(app, client, make_cons
     assert texts[made[0].reference] == TEXTS[0]
     assert HIDDEN not in str(rows) and NO_CONSENT not in str(rows)
     assert len(rows) == len(made) + 2  # the one without consent counts, without its text
+    assert anonymous.get(f"/c/{slug}/open-data/responses.json").status_code == 404  # not before the results page
+    with app.app_context():
+        get_by_slug(slug).answered = True
+        db.session.commit()
     answers = json.loads(anonymous.get(f"/c/{slug}/open-data/responses.json").data)["responses"]
     assert [r["decision"] for r in answers if r["decision"]] == ["accepted"]

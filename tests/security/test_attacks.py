@@ -166,8 +166,8 @@ def test_every_form_refuses_a_request_without_its_csrf_token(csrf_app):
     assert client.post("/auth/login", data={"email": "admin@example.org", "password": "correct-horse-1",
                                             "csrf_token": token}).status_code == 302
     values = {"slug": "c", "submission_id": 1, "appeal_id": 1, "user_id": 1, "claim_id": 1, "question_id": 1, "token": "t" * 30,
-              "reference": "KTB-2026-000001", "document_id": 1, "fmt": "csv", "code": "en", "theme_id": 1,
-              "section_id": 1, "entry_id": 1, "response_id": 1, "forum_id": 1}
+              "reference": "KTB-2026-000001", "document_id": 1, "fmt": "csv", "code": "en", "section": "general",
+              "key": "t1", "entry_id": 1, "response_id": 1, "forum_id": 1}
     actions = ["publish", "sign-off"]  # the values of the two <any(...):action> converters
     posted = 0
     for rule in app.url_map.iter_rules():
