@@ -152,6 +152,15 @@ def _labels() -> dict[str, str]:
 # ---- PDF ---------------------------------------------------------------------------------------
 
 
+def _fit(pdf, text: str, width: float) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` mm in the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def write_pdf(data: dict) -> bytes:
     """The report as an A4 PDF (fpdf2, DejaVu Sans embedded for Indonesian and typographic
     characters), with bar charts of participation and of theme sizes drawn as vector shapes."""
@@ -189,7 +198,7 @@ def write_pdf(data: dict) -> bytes:
                 pdf.add_page()
             y = pdf.get_y()
             pdf.set_xy(pdf.l_margin, y)
-            pdf.cell(60, 5, str(label)[:40])
+            pdf.cell(60, 5, _fit(pdf, str(label), 59))
             if isinstance(n, int) and top:
                 pdf.set_fill_color(43, 108, 176)
                 pdf.rect(pdf.l_margin + 62, y + 1, max(0.5, (width - 80) * n / top), 3.5, style="F")
@@ -222,7 +231,7 @@ def write_pdf(data: dict) -> bytes:
                 pdf.add_page()
             y = pdf.get_y()
             pdf.set_xy(pdf.l_margin, y)
-            pdf.cell(60, 5, str(label)[:40])
+            pdf.cell(60, 5, _fit(pdf, str(label), 59))
             x = pdf.l_margin + 62
             for i, code in enumerate(used):
                 n = counts.get(code, 0)

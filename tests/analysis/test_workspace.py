@@ -249,3 +249,25 @@ def test_an_unchanged_re_run_keeps_the_sign_off(app, analysed):
         editing.sign_off(section, actor)
         db.session.commit()
         assert _general(_analyse(slug)).signed_off_at is not None
+
+
+def test_a_new_submission_that_joins_an_answered_theme_is_told_after_the_run(app, analysed, make_submission):
+    from consult.analysis.jobs import tell_new_members
+    from consult.extensions import mail
+
+    slug, made = analysed
+    with app.app_context():
+        actor = _drafter()
+        consultation = get_by_slug(slug)
+        theme = _theme_holding(_general(latest_run(consultation)), made[0].id)
+        responses.publish_response(responses.save_response(consultation, actor, theme_key=theme.engine_id,
+                                                           decision="accepted", reason="Kriteria diumumkan."), actor)
+        db.session.commit()
+    later = make_submission(slug, "Kriteria mutasi pegawai harus diumumkan terbuka tanpa titipan.")
+    with app.app_context():
+        db.session.get(Submission, later.id).email = "baru@example.org"
+        db.session.commit()
+        _analyse(slug)
+        with mail.record_messages() as outbox:
+            assert tell_new_members(get_by_slug(slug)) == 1
+        assert outbox[0].recipients == ["baru@example.org"] and "Kriteria diumumkan." in outbox[0].body
