@@ -132,3 +132,14 @@ def test_staff_marks_a_closed_consultation_answered(make_consultation, make_user
     assert "badge-answered" in client.get(f"/c/{slug}").get_data(as_text=True)
     client.post(f"/staff/c/{slug}/answered", data={})
     assert "badge-closed" in client.get(f"/c/{slug}").get_data(as_text=True)
+
+
+def test_a_shared_link_previews_the_consultation(client, make_consultation):
+    """Open Graph tags, so a link pasted in a WhatsApp group shows the title and summary."""
+    import re
+
+    slug = make_consultation(title="Kebijakan ASN Kotabumi")
+    page = client.get(f"/c/{slug}").get_data(as_text=True)
+    tags = dict(re.findall(r'<meta property="(og:[a-z_]+)" content="([^"]*)"', page))
+    assert tags["og:title"] == "Kebijakan ASN Kotabumi" and tags["og:url"].endswith(f"/c/{slug}")
+    assert tags["og:description"] and tags["og:locale"] == "id_ID" and tags["og:site_name"]
