@@ -26,9 +26,23 @@ def get_by_slug(slug: str, *, include_drafts: bool = False) -> Consultation:
 _STATE_ORDER = {State.open: 0, State.scheduled: 1, State.closed: 2, State.answered: 3, State.draft: 4}
 
 
-def public_list() -> list[Consultation]:
-    """Published consultations: open first (closing soonest first), then scheduled, then past."""
+def public_topics() -> list[str]:
+    """The distinct topics of published consultations, alphabetically."""
+    return sorted({t for (t,) in db.session.execute(select(Consultation.topic).where(
+        Consultation.lifecycle == Lifecycle.published, Consultation.topic.is_not(None))) if t})
+
+
+def public_list(*, state: str | None = None, topic: str | None = None) -> list[Consultation]:
+    """Published consultations: open first (closing soonest first), then scheduled, then past.
+
+    ``state`` keeps one state ("open", "scheduled", "closed", "answered"; anything else: all);
+    ``topic`` keeps one topic (compared case-insensitively).
+    """
     rows = db.session.scalars(select(Consultation).where(Consultation.lifecycle == Lifecycle.published)).all()
+    if state in {s.value for s in State}:
+        rows = [c for c in rows if c.state.value == state]
+    if topic:
+        rows = [c for c in rows if (c.topic or "").casefold() == topic.casefold()]
 
     def order(c: Consultation):
         state = c.state

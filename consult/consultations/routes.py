@@ -8,6 +8,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_from_directory,
     url_for,
 )
@@ -34,10 +35,12 @@ bp = Blueprint("consultations", __name__)
 @public_surface("consultations.list_consultations")
 @public_page_cache()
 def list_consultations():
-    """Home page: published consultations, open ones first."""
-    consultations = queries.public_list()
+    """Home page: published consultations, open ones first; filtered by ``?state=`` and ``?topic=``."""
+    state, topic = request.args.get("state", ""), request.args.get("topic", "")
+    consultations = queries.public_list(state=state, topic=topic)
     counts = public_submission_counts([c.id for c in consultations])
-    return render_template("consultations/list.html", consultations=consultations, counts=counts)
+    return render_template("consultations/list.html", consultations=consultations, counts=counts,
+                           state=state, topic=topic, topics=queries.public_topics())
 
 
 @bp.route("/c/<slug>")

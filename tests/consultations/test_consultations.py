@@ -143,3 +143,20 @@ def test_a_shared_link_previews_the_consultation(client, make_consultation):
     tags = dict(re.findall(r'<meta property="(og:[a-z_]+)" content="([^"]*)"', page))
     assert tags["og:title"] == "Kebijakan ASN Kotabumi" and tags["og:url"].endswith(f"/c/{slug}")
     assert tags["og:description"] and tags["og:locale"] == "id_ID" and tags["og:site_name"]
+
+
+def test_the_list_filters_by_state_and_topic(app, client, make_consultation):
+    from consult.consultations.queries import get_by_slug
+    from consult.extensions import db
+
+    open_one = make_consultation(title="Penempatan ASN")
+    closed_one = make_consultation(title="Tunjangan kinerja", state="closed")
+    with app.app_context():
+        get_by_slug(open_one).topic = "Kepegawaian"
+        db.session.commit()
+    page = client.get("/?state=closed").get_data(as_text=True)
+    assert "Tunjangan kinerja" in page and "Penempatan ASN" not in page
+    page = client.get("/?topic=kepegawaian").get_data(as_text=True)
+    assert "Penempatan ASN" in page and "Tunjangan kinerja" not in page
+    assert "Tidak ada konsultasi yang cocok" in client.get("/?state=answered").get_data(as_text=True)
+    assert closed_one
