@@ -137,8 +137,12 @@ def register_extensions(app) -> None:
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_pragmas(app)
+    from .search.models import include_object
+    from .search.services import init_app as search_init_app
+
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
-                     render_as_batch=True, compare_type=True)
+                     render_as_batch=True, compare_type=True, include_object=include_object)
+    search_init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
@@ -205,6 +209,7 @@ def register_blueprints(app) -> None:
     from .exports.routes import bp as exports_bp
     from .exports.routes import public_bp as open_data_bp
     from .forums.routes import bp as forums_bp
+    from .search.routes import bp as search_bp
     from .moderation.routes import bp as moderation_bp
     from .moderation.routes import public_bp as moderation_public_bp
     from .site.routes import admin_bp as site_admin_bp
@@ -218,6 +223,7 @@ def register_blueprints(app) -> None:
     app.register_blueprint(exports_bp, url_prefix="/staff")
     app.register_blueprint(open_data_bp)
     app.register_blueprint(forums_bp, url_prefix="/staff")
+    app.register_blueprint(search_bp)
     app.register_blueprint(moderation_bp, url_prefix="/staff")
     app.register_blueprint(moderation_public_bp)
     app.register_blueprint(admin_bp, url_prefix="/staff/admin")

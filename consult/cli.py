@@ -41,10 +41,11 @@ def _register() -> None:
     from .consultations.cli import add_document
     from .demo.cli import seed_demo
     from .exports.cli import export, export_submissions
+    from .search.cli import reindex
     from .site.cli import backup_command, moderation_digest, restore_command
     from .submissions.cli import import_csv, import_polis
 
-    for command in (create_user, apply_retention, backup_command, restore_command, moderation_digest, worker, analyse, add_document, seed_demo, export, export_submissions, import_csv, import_polis):
+    for command in (create_user, apply_retention, backup_command, restore_command, moderation_digest, worker, analyse, add_document, seed_demo, export, export_submissions, import_csv, import_polis, reindex):
         command.callback = with_appcontext(command.callback)  # as AppGroup.command would
         consult_cli.add_command(command)
 

@@ -22,10 +22,11 @@ from .consultations.models import Consultation, ConsultationEvent, Document, Que
 from .forums.models import OfflineForum
 from .jobs import Job
 from .moderation.models import Appeal, Flag, ModerationAction, RedactedOriginal
+from .search.models import SearchEntry
 from .site.models import Page, SiteSetting
 from .submissions.models import Answer, Attachment, Submission
 
 __all__ = ["AccountEvent", "ConsultationEvent", "Page", "SiteSetting", "ConsentRecord", "ConsultationRole", "Organisation", "RepresentativeClaim", "RoleChange", "User",
-           "AnalysisRun", "AnalysisSection", "CodebookEntry", "Response", "ThemeEdit", "OfflineForum", "Theme", "ThemeAssignment", "ThemeQuote", "Consultation", "Document",
+           "AnalysisRun", "AnalysisSection", "CodebookEntry", "Response", "ThemeEdit", "OfflineForum", "SearchEntry", "Theme", "ThemeAssignment", "ThemeQuote", "Consultation", "Document",
            "Question", "Job", "Appeal", "Flag", "ModerationAction", "RedactedOriginal", "Answer", "Attachment",
            "Submission"]

@@ -20,7 +20,10 @@ def test_single_migration_head():
 def test_upgrade_on_empty_database_matches_models(app):
     with app.app_context():
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            from consult.search.models import include_object
+
+            context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                                  "include_object": include_object})
             diff = compare_metadata(context, db.metadata)
     assert diff == []
 

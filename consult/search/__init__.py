@@ -1,0 +1,1 @@
+"""Search across consultations and published submissions (SQLite FTS5, PostgreSQL full text)."""
