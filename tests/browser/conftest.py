@@ -25,10 +25,33 @@ def browser():
         chromium.close()
 
 
+ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember each phase's report on the test item, so fixtures can tell a failed test."""
+    outcome = yield
+    setattr(item, f"report_{outcome.get_result().when}", outcome.get_result())
+
+
+def _screenshot_if_failed(request, page) -> None:
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{request.node.name}.png"
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            print(f"screenshot of the failing step: {path}")
+        except Exception as error:  # noqa: BLE001 - a broken page must not hide the real failure
+            print(f"no screenshot: {error}")
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     """A fresh browser page sized like a cheap phone. The test fails if the page broke the
-    Content Security Policy or raised a script error (the CSP allows no inline script)."""
+    Content Security Policy or raised a script error (the CSP allows no inline script); when
+    the test fails, a full-page screenshot is saved in ``test-artifacts/``."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
     page = context.new_page()
     problems: list[str] = []
@@ -36,5 +59,17 @@ def page(browser):
         "Content Security Policy" in m.text or "Refused to" in m.text) else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     yield page
+    _screenshot_if_failed(request, page)
     context.close()
     assert not problems, f"CSP violations or script errors: {problems}"
+
+
+@pytest.fixture
+def audit_page(browser, request):
+    """A phone-sized page whose context bypasses the site's CSP, so the vendored axe-core can be
+    injected (the site's own pages keep their strict policy); screenshot on failure."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID", bypass_csp=True)
+    page = context.new_page()
+    yield page
+    _screenshot_if_failed(request, page)
+    context.close()
