@@ -72,3 +72,28 @@ def submission_form_class(consultation: Consultation) -> type[SubmissionFormBase
 def new_client_token() -> str:
     """A one-time key for a freshly shown form."""
     return secrets.token_urlsafe(24)
+
+
+class EditFormBase(BaseForm):
+    """What a respondent may change from the receipt page: the text, the answers, the consent."""
+
+    body = TextAreaField(_l("Your submission"), validators=[Length(max=MAX_TEXT)], filters=[normalise_newlines])
+    consent_publish = BooleanField(_l("I agree that my submission may be published and quoted (never my e-mail)"))
+
+    def question_fields(self):
+        """``(question, field)`` pairs in the consultation's order."""
+        return [(q, self[f"q_{q.key}"]) for q in self._questions]
+
+
+def edit_form_class(consultation: Consultation) -> type[EditFormBase]:
+    """The edit form of ``consultation``'s submissions: one field ``q_<key>`` per question."""
+    attrs = {"_questions": list(consultation.questions)}
+    for question in consultation.questions:
+        if question.kind is QuestionKind.open:
+            attrs[f"q_{question.key}"] = TextAreaField(question.text, description=question.help_text,
+                                                       validators=[Length(max=MAX_TEXT)], filters=[normalise_newlines])
+        else:
+            attrs[f"q_{question.key}"] = RadioField(question.text, description=question.help_text,
+                                                    choices=[SelectChoice(o) for o in question.options],
+                                                    validate_choice=False)
+    return type("EditForm", (EditFormBase,), attrs)

@@ -7,6 +7,7 @@ from flask import (
     current_app,
     flash,
     g,
+    redirect,
     render_template,
     request,
     send_from_directory,
@@ -289,12 +290,88 @@ def show_receipt(token: str):
         abort(404)
     response = current_app.make_response(render_template(
         "submissions/receipt.html", submission=submission, consultation=submission.consultation,
-        token=token, panels=receipt_panels(submission),
+        token=token, panels=receipt_panels(submission), can_change=services.can_change(submission),
     ))
     response.headers["Referrer-Policy"] = "no-referrer"  # the URL is the secret
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _own_submission(token: str):
+    submission = queries.get_by_receipt_token(token)
+    if submission is None:
+        abort(404)
+    return submission
+
+
+def _private(response):
+    response.headers["Referrer-Policy"] = "no-referrer"  # the URL is the secret
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/r/<token>/edit", methods=["GET", "POST"])
+@not_a_surface("submissions.edit_submission", "the respondent's own text, reached only with the receipt token")
+def edit_submission(token: str):
+    """Change one's own submission (text, answers, consent) while the consultation is open."""
+    from .forms import edit_form_class
+
+    submission = _own_submission(token)
+    consultation = submission.consultation
+    if not services.can_change(submission):
+        flash(_("This submission can no longer be changed: the consultation has closed, or a moderator hid it."),
+              "error")
+        return redirect(url_for("submissions.show_receipt", token=token))
+    form = edit_form_class(consultation)()
+    if request.method == "GET":
+        form.body.data, form.consent_publish.data = submission.body, submission.consent_publish
+        for question, field in form.question_fields():
+            answer = submission.answer_for(question.id)
+            field.data = (answer.text or answer.choice) if answer else None
+    elif form.validate():
+        try:
+            services.edit_submission(
+                submission, body=form.body.data or "", consent_publish=form.consent_publish.data,
+                answers={q.key: field.data for q, field in form.question_fields() if field.data},
+                consent_wording=str(form.consent_publish.label.text), consent_language=str(get_locale()))
+            db.session.commit()  # durable before the page says so
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error.errors)
+        except services.ConsultationNotOpen as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for("submissions.show_receipt", token=token))
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("submissions.show_receipt", token=token))
+    status = 422 if request.method == "POST" else 200
+    return _private(current_app.make_response((render_template(
+        "submissions/edit.html", submission=submission, consultation=consultation, form=form, token=token), status)))
+
+
+@bp.route("/r/<token>/withdraw", methods=["GET", "POST"])
+@not_a_surface("submissions.withdraw_submission", "asks the respondent to confirm withdrawing their own submission")
+def withdraw_submission(token: str):
+    """Withdraw (delete) one's own submission while the consultation is open, after a confirmation."""
+    from ..common.forms import BaseForm
+
+    submission = _own_submission(token)
+    consultation = submission.consultation
+    if not services.can_change(submission):
+        flash(_("This submission can no longer be changed: the consultation has closed, or a moderator hid it."),
+              "error")
+        return redirect(url_for("submissions.show_receipt", token=token))
+    form = BaseForm()
+    if request.method == "POST" and form.validate():
+        reference = services.withdraw_submission(submission, upload_dir=current_app.config["UPLOAD_DIR"])
+        db.session.commit()
+        flash(_("Submission %(ref)s is withdrawn: its text and your details are deleted.", ref=reference), "success")
+        return redirect(url_for("consultations.show_consultation", slug=consultation.slug))
+    return _private(current_app.make_response(render_template(
+        "submissions/withdraw.html", submission=submission, consultation=consultation, form=form, token=token)))
 
 
 @bp.route("/r/<token>/attachment")

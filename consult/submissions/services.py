@@ -359,3 +359,80 @@ def create_submission(
     screen(submission, now=now)
     return submission, token, True
 
+
+
+def can_change(submission: Submission, now: datetime | None = None) -> bool:
+    """Whether its author may still edit or withdraw it: the consultation is open and no moderator
+    hid it (a hidden submission has the appeal instead)."""
+    return submission.consultation.state_at(now or utcnow()) is State.open \
+        and submission.moderation_status is not ModerationStatus.hidden
+
+
+def edit_submission(submission: Submission, *, body: str, answers: dict[str, str], consent_publish: bool,
+                    consent_wording: str | None = None, consent_language: str | None = None,
+                    now: datetime | None = None) -> Submission:
+    """Change the text, answers and consent of a submission from its receipt page (flushed).
+
+    The same rules as a new submission apply: the answers are validated, the automatic rules
+    screen the new text (and hold it for review when they fire), and under pre-moderation the
+    edited text waits for a moderator again. A changed consent to publish is recorded.
+
+    Raises:
+        ConsultationNotOpen: the consultation has closed (or the submission is hidden).
+        ValidationFailed: as :func:`validate_input` (no text at all, an invalid answer).
+    """
+    from ..moderation.services import screen
+
+    now = now or utcnow()
+    if submission.moderation_status is ModerationStatus.hidden:
+        raise ConsultationNotOpen(_l("A moderator hid this submission: it can no longer be changed."))
+    _check_open(submission.consultation, now)
+    data = SubmissionInput(stakeholder_type=(submission.stakeholder_type or StakeholderType.other).value,
+                           body=body, answers=answers,
+                           anonymous=True, organisation=submission.organisation_name or "-",
+                           consent_publish=consent_publish)
+    cleaned = validate_input(submission.consultation, data, has_attachment=submission.attachment is not None)
+    submission.body = clean_text(body)
+    by_key = {q.key: q for q in submission.consultation.questions}
+    current = {a.question_id: a for a in submission.answers}
+    for key, value in cleaned.items():
+        question = by_key[key]
+        answer = current.get(question.id)
+        if answer is None:
+            answer = Answer(question_id=question.id)
+            submission.answers.append(answer)
+        answer.text, answer.choice = (value, None) if question.kind is QuestionKind.open else (None, value)
+    for question_id, answer in current.items():
+        if question_id not in {by_key[k].id for k in cleaned}:
+            submission.answers.remove(answer)
+    submission.language = detect_language("\n".join([submission.body, *cleaned.values()]))
+    if bool(consent_publish) != bool(submission.consent_publish) and consent_wording:
+        from ..accounts.services import record_consent
+
+        record_consent(purpose="publish", granted=bool(consent_publish), wording=consent_wording,
+                       language=consent_language or "id", submission=submission)
+    submission.consent_publish = bool(consent_publish)
+    if submission.consultation.moderation_mode is ModerationMode.pre:
+        submission.moderation_status = ModerationStatus.pending  # a moderator approves the new text
+    db.session.flush()
+    screen(submission, now=now)
+    return submission
+
+
+def withdraw_submission(submission: Submission, *, upload_dir: str | Path | None = None,
+                        now: datetime | None = None) -> str:
+    """Delete a submission at its author's request while the consultation is open (flushed):
+    its text, answers, attachment and personal data go; returns its reference for the message.
+
+    Raises:
+        ConsultationNotOpen: the consultation has closed (or the submission is hidden).
+    """
+    if submission.moderation_status is ModerationStatus.hidden:
+        raise ConsultationNotOpen(_l("A moderator hid this submission: it can no longer be changed."))
+    _check_open(submission.consultation, now or utcnow())
+    reference = submission.reference
+    if submission.attachment is not None and upload_dir:
+        (Path(upload_dir) / submission.attachment.stored_name).unlink(missing_ok=True)
+    db.session.delete(submission)
+    db.session.flush()
+    return reference

@@ -257,3 +257,40 @@ def test_the_same_form_sent_at_the_same_moment_is_one_submission(live_app):
     references = {re.search(r"KTB-\d{4}-\d{6}", html).group(0) for _, html in results}
     assert len(references) == 1
     assert count(app) == 1
+
+
+def test_a_respondent_changes_then_withdraws_their_submission_until_the_close(app, client, make_consultation,
+                                                                              make_submission):
+    from consult.consultations.queries import get_by_slug
+    from consult.extensions import db
+    from consult.submissions.models import Submission
+
+    slug = make_consultation()
+    made = make_submission(slug, "Mutasi harus transparan.", answers={"q1": "Jawaban awal."})
+    receipt = client.get(f"/r/{made.token}").get_data(as_text=True)
+    assert "Ubah masukan saya" in receipt
+    form = client.get(f"/r/{made.token}/edit").get_data(as_text=True)
+    assert "Jawaban awal." in form and "Mutasi harus transparan." in form
+    empty = client.post(f"/r/{made.token}/edit", data={"body": " ", "q_q1": "", "q_q2": ""})
+    assert empty.status_code == 422  # no text at all: refused, and nothing changes
+    changed = client.post(f"/r/{made.token}/edit", data={"body": "Mutasi harus transparan dan adil.",
+                                                          "q_q1": "Jawaban baru.", "consent_publish": "y"})
+    assert changed.status_code == 302
+    with app.app_context():
+        sub = db.session.get(Submission, made.id)
+        assert sub.body == "Mutasi harus transparan dan adil." and sub.answers[0].text == "Jawaban baru."
+    held = client.post(f"/r/{made.token}/edit", data={"body": "Hubungi saya di 081234567890.", "consent_publish": "y"})
+    assert held.status_code == 302
+    with app.app_context():
+        assert db.session.get(Submission, made.id).moderation_status.value == "pending"  # the rules apply to edits
+    assert client.post(f"/r/{made.token}/withdraw").status_code == 302
+    with app.app_context():
+        assert db.session.get(Submission, made.id) is None
+    assert client.get(f"/r/{made.token}").status_code == 404
+
+    closed = make_consultation(state="closed")
+    old = make_submission(closed, "Sudah ditutup.")
+    assert "Ubah masukan saya" not in client.get(f"/r/{old.token}").get_data(as_text=True)
+    assert client.post(f"/r/{old.token}/withdraw").status_code == 302
+    with app.app_context():
+        assert db.session.get(Submission, old.id) is not None and get_by_slug(closed)
