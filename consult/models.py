@@ -24,9 +24,9 @@ from .jobs import Job
 from .moderation.models import Appeal, Flag, ModerationAction, RedactedOriginal
 from .search.models import SearchEntry
 from .site.models import Page, SiteSetting
-from .submissions.models import Answer, Attachment, Submission
+from .submissions.models import Answer, Attachment, Submission, SubmissionDraft
 
 __all__ = ["AccountEvent", "ConsultationEvent", "Page", "SiteSetting", "ConsentRecord", "ConsultationRole", "Organisation", "RepresentativeClaim", "RoleChange", "User",
            "AnalysisRun", "AnalysisSection", "CodebookEntry", "Response", "ThemeEdit", "OfflineForum", "SearchEntry", "Theme", "ThemeAssignment", "ThemeQuote", "Consultation", "Document",
            "Question", "Job", "Appeal", "Flag", "ModerationAction", "RedactedOriginal", "Answer", "Attachment",
-           "Submission"]
+           "Submission", "SubmissionDraft"]

@@ -29,6 +29,7 @@ class SubmissionFormBase(BaseForm):
 
     client_token = HiddenField()
     attachment_token = HiddenField()
+    draft_token = HiddenField()
     stakeholder_type = RadioField(
         _l("I am responding as"),
         choices=[SelectChoice(t.value, STAKEHOLDER_LABELS[t]) for t in StakeholderType],

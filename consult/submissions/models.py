@@ -159,3 +159,21 @@ class Attachment(StoredFileMixin, db.Model):
     segments: Mapped[list[dict]] = mapped_column(JSON, default=list, nullable=False)
 
     submission: Mapped[Submission] = relationship(back_populates="attachment")
+
+
+class SubmissionDraft(TimestampMixin, db.Model):
+    """A submission form saved half-way, resumed from a private link (``/c/<slug>/submit?draft=``).
+
+    Only the SHA-256 of the link's token is stored. ``data`` holds the form's fields (free text,
+    answers by question key, stakeholder type, name, organisation, e-mail, kecamatan, consent);
+    drafts expire (``expires_at``) and expired ones are deleted whenever a draft is saved.
+    """
+
+    __tablename__ = "submission_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    data: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -108,7 +108,22 @@ def new_submission(slug: str):
         form.client_token.data = _issue_form_token()
         if current_user.is_authenticated:
             form.name.data, form.email.data = current_user.name, current_user.email
-        return render_template("submissions/form.html", consultation=consultation, form=form)
+        draft = services.load_draft(consultation, request.args.get("draft"))
+        if request.args.get("draft") and draft is None:
+            flash(_("That draft link is not valid any more (drafts are kept for %(days)s days).",
+                    days=services.DRAFT_DAYS), "warning")
+        if draft is not None:
+            _fill_from_draft(form, draft)
+            form.draft_token.data = request.args["draft"]
+        response = current_app.make_response(render_template("submissions/form.html", consultation=consultation,
+                                                              form=form))
+        if draft is not None:
+            response.headers["Referrer-Policy"] = "no-referrer"  # the URL is the secret
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    if "save_draft" in request.form and consultation.is_open:
+        return _save_draft(consultation, form)
 
     if not _issued_here(form.client_token.data):
         form.client_token.data = _issue_form_token()
@@ -176,6 +191,8 @@ def new_submission(slug: str):
             db.session.rollback()
             apply_errors(form, exc.errors)
         else:
+            services.discard_draft(form.draft_token.data)
+            db.session.commit()
             if created:
                 g.submission_created = True
                 if submission.email:
@@ -192,6 +209,38 @@ def new_submission(slug: str):
     if not consultation.is_open:
         flash(_("This consultation does not accept submissions now."), "error")
     return render_template("submissions/form.html", consultation=consultation, form=form), 422
+
+
+def _fill_from_draft(form, draft: dict) -> None:
+    """Put a draft's saved fields back into the submission form."""
+    for name in services.DRAFT_FIELDS:
+        if name in draft and name in form:
+            form[name].data = draft[name]
+    for question, field in form.question_fields():
+        if question.key in draft.get("answers", {}):
+            field.data = draft["answers"][question.key]
+
+
+def _save_draft(consultation, form):
+    """Save the form as a draft and show it again with its private link (no validation: a draft
+    may be incomplete; the attachment is not kept)."""
+    token = services.save_draft(
+        consultation, {name: form[name].data for name in services.DRAFT_FIELDS if name in form},
+        {q.key: field.data for q, field in form.question_fields()}, token=form.draft_token.data or None)
+    db.session.commit()
+    link = url_for("submissions.new_submission", slug=consultation.slug, draft=token, _external=True)
+    form.draft_token.data = token
+    form.form_errors = []
+    for field in form:
+        field.errors = []
+    if form.email.data:
+        send_mail(form.email.data, _("Your draft for “%(title)s”", title=consultation.title),
+                  render_template("emails/draft.txt", consultation=consultation, link=link, days=services.DRAFT_DAYS))
+    response = current_app.make_response(render_template("submissions/form.html", consultation=consultation,
+                                                         form=form, draft_link=link, draft_days=services.DRAFT_DAYS))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.errorhandler(429)

@@ -436,3 +436,62 @@ def withdraw_submission(submission: Submission, *, upload_dir: str | Path | None
     db.session.delete(submission)
     db.session.flush()
     return reference
+
+
+DRAFT_DAYS = 30
+DRAFT_FIELDS = ("stakeholder_type", "name", "anonymous", "on_behalf", "organisation", "email", "region", "body",
+                "consent_publish")
+
+
+def save_draft(consultation: Consultation, fields: dict, answers: dict[str, str], token: str | None = None,
+               now: datetime | None = None) -> str:
+    """Save a half-filled form (flushed) and return the secret token of its private link: the
+    same ``token`` when it names a live draft of this consultation, else a new one. Only the
+    fields of :data:`DRAFT_FIELDS` and the answers to this consultation's questions are kept,
+    each cut to the form's limits; the draft expires after :data:`DRAFT_DAYS` days."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from .forms import MAX_TEXT
+    from .models import SubmissionDraft
+
+    now = now or utcnow()
+    db.session.execute(delete(SubmissionDraft).where(SubmissionDraft.expires_at < now))
+    keys = {q.key for q in consultation.questions}
+    data = {k: (v[:MAX_TEXT] if isinstance(v, str) else v) for k, v in fields.items() if k in DRAFT_FIELDS}
+    data["answers"] = {k: (v or "")[:MAX_TEXT] for k, v in answers.items() if k in keys and v}
+    draft = None
+    if token:
+        draft = db.session.scalar(select(SubmissionDraft).where(SubmissionDraft.token_hash == hash_token(token),
+                                                                SubmissionDraft.consultation_id == consultation.id))
+    if draft is None:
+        token = secrets.token_urlsafe(24)
+        draft = SubmissionDraft(consultation_id=consultation.id, token_hash=hash_token(token))
+        db.session.add(draft)
+    draft.data, draft.expires_at = data, now + timedelta(days=DRAFT_DAYS)
+    db.session.flush()
+    return token
+
+
+def load_draft(consultation: Consultation, token: str | None, now: datetime | None = None) -> dict | None:
+    """The saved fields of a live draft of ``consultation`` (``None`` when unknown or expired)."""
+    from .models import SubmissionDraft
+
+    if not token:
+        return None
+    draft = db.session.scalar(select(SubmissionDraft).where(SubmissionDraft.token_hash == hash_token(token),
+                                                            SubmissionDraft.consultation_id == consultation.id))
+    if draft is None or draft.expires_at < (now or utcnow()):
+        return None
+    return dict(draft.data)
+
+
+def discard_draft(token: str | None) -> None:
+    """Delete the draft of ``token`` once its submission is sent (flushed)."""
+    from sqlalchemy import delete
+
+    from .models import SubmissionDraft
+
+    if token:
+        db.session.execute(delete(SubmissionDraft).where(SubmissionDraft.token_hash == hash_token(token)))

@@ -294,3 +294,34 @@ def test_a_respondent_changes_then_withdraws_their_submission_until_the_close(ap
     assert client.post(f"/r/{old.token}/withdraw").status_code == 302
     with app.app_context():
         assert db.session.get(Submission, old.id) is not None and get_by_slug(closed)
+
+
+def test_a_long_submission_is_saved_as_a_draft_and_resumed_from_its_private_link(app, client, make_consultation):
+    import re
+
+    from consult.extensions import db, mail
+    from consult.submissions.models import Submission, SubmissionDraft
+
+    slug = make_consultation()
+    client.get(f"/c/{slug}/submit")
+    with mail.record_messages() as outbox:
+        saved = client.post(f"/c/{slug}/submit", data={"save_draft": "1", "body": "Paragraf pertama yang panjang.",
+                                                        "q_q1": "Jawaban setengah.", "email": "warga@example.org"})
+    assert saved.status_code == 200
+    page = saved.get_data(as_text=True)
+    link = re.search(r'href="(http[^"]+draft=[^"]+)"', page).group(1)
+    assert "Draf Anda tersimpan" in page and outbox and link in outbox[0].body
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Submission)) == 0  # nothing sent yet
+    other = app.test_client()  # another phone, the next day
+    resumed = other.get(link.replace("http://consult.test", "")).get_data(as_text=True)
+    assert "Paragraf pertama yang panjang." in resumed and "Jawaban setengah." in resumed
+    token = re.search(r'name="draft_token" type="hidden" value="([^"]+)"', resumed).group(1)
+    client_token = re.search(r'name="client_token" type="hidden" value="([^"]+)"', resumed).group(1)
+    sent = other.post(f"/c/{slug}/submit", data={
+        "draft_token": token, "client_token": client_token, "stakeholder_type": "citizen", "anonymous": "y",
+        "body": "Paragraf pertama yang panjang. Dan kesimpulannya.", "q_q1": "Jawaban lengkap."})
+    assert sent.status_code == 200 and "KTB-" in sent.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(SubmissionDraft)) == 0  # used up
+    assert "tidak berlaku lagi" in other.get(link.replace("http://consult.test", "")).get_data(as_text=True)
