@@ -155,7 +155,8 @@ class _Sub:
     consent_publish: bool
 
     @property
-    def consent_given(self) -> bool:  # noqa: D102 - twin of Submission.consent_given
+    def consent_given(self) -> bool:
+        """Whether the respondent agreed to publish (twin of ``Submission.consent_given``)."""
         return bool(self.consent_publish)
 
 

@@ -100,12 +100,17 @@ def _target(theme: Theme, key: str) -> Theme:
     return target
 
 
+def _choice_form(prefix: str, theme: Theme, members) -> ThemeChoiceForm:
+    """The merge or move form of ``theme``: the other themes of its section, and its members."""
+    form = ThemeChoiceForm(prefix=prefix)
+    form.target.choices = [SelectChoice(t.engine_id, t.label) for t in theme.section.themes if t.id != theme.id]
+    form.submission.choices = [SelectChoice(s.reference, s.reference) for s, _text, _q in members]
+    return form
+
+
 def _theme_forms(theme: Theme, members):
     others = [t for t in theme.section.themes if t.id != theme.id]
-    merge, move = ThemeChoiceForm(prefix="merge"), ThemeChoiceForm(prefix="move")
-    for form in (merge, move):
-        form.target.choices = [SelectChoice(t.engine_id, t.label) for t in others]
-        form.submission.choices = [SelectChoice(s.reference, s.reference) for s, _text, _q in members]
+    merge, move = _choice_form("merge", theme, members), _choice_form("move", theme, members)
     split = SplitForm()
     split.members.choices = [SelectChoice(s.id, s.reference) for s, _text, _q in members]
     response = db.session.scalar(select(Response).where(
@@ -181,9 +186,7 @@ def merge_theme(slug: str, section: str, key: str):
     """Merge this theme into another of the same question."""
     consultation = _drafting(slug)
     theme = _theme(consultation, section, key)
-    form = ThemeChoiceForm(prefix="merge")
-    form.target.choices = [SelectChoice(t.engine_id, t.label) for t in theme.section.themes if t.id != theme.id]
-    form.submission.choices = []
+    form = _choice_form("merge", theme, [])
     if not form.validate():
         flash(_("Choose the theme to merge into."), "error")
         return _back(slug, theme)
@@ -206,9 +209,7 @@ def move_submission(slug: str, section: str, key: str):
     consultation = _drafting(slug)
     theme = _theme(consultation, section, key)
     members = _members(theme)
-    form = ThemeChoiceForm(prefix="move")
-    form.target.choices = [SelectChoice(t.engine_id, t.label) for t in theme.section.themes if t.id != theme.id]
-    form.submission.choices = [SelectChoice(s.reference, s.reference) for s, _text, _q in members]
+    form = _choice_form("move", theme, members)
     if not form.validate() or not form.submission.data:
         flash(_("Choose a submission and the theme to move it to."), "error")
         return _back(slug, theme)

@@ -361,6 +361,11 @@ def _private(response):
     return response
 
 
+def _no_longer_changeable(token: str):
+    flash(_("This submission can no longer be changed: the consultation has closed, or a moderator hid it."), "error")
+    return redirect(url_for("submissions.show_receipt", token=token))
+
+
 @bp.route("/r/<token>/edit", methods=["GET", "POST"])
 @not_a_surface("submissions.edit_submission", "the respondent's own text, reached only with the receipt token")
 def edit_submission(token: str):
@@ -370,9 +375,7 @@ def edit_submission(token: str):
     submission = _own_submission(token)
     consultation = submission.consultation
     if not services.can_change(submission):
-        flash(_("This submission can no longer be changed: the consultation has closed, or a moderator hid it."),
-              "error")
-        return redirect(url_for("submissions.show_receipt", token=token))
+        return _no_longer_changeable(token)
     form = edit_form_class(consultation)()
     if request.method == "GET":
         form.body.data, form.consent_publish.data = submission.body, submission.consent_publish
@@ -410,9 +413,7 @@ def withdraw_submission(token: str):
     submission = _own_submission(token)
     consultation = submission.consultation
     if not services.can_change(submission):
-        flash(_("This submission can no longer be changed: the consultation has closed, or a moderator hid it."),
-              "error")
-        return redirect(url_for("submissions.show_receipt", token=token))
+        return _no_longer_changeable(token)
     form = BaseForm()
     if request.method == "POST" and form.validate():
         reference = services.withdraw_submission(submission, upload_dir=current_app.config["UPLOAD_DIR"])
