@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlparse
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("CONSULT_INSTANCE", BASE_DIR / "instance"))
@@ -49,6 +50,7 @@ class Config:
     SUBMISSION_RATE_LIMIT = "20 per hour"
     # backstop per network address (stored hashed): generous, since many share one address
     SUBMISSION_ADDRESS_RATE_LIMIT = "300 per hour"
+    DRAFT_MAIL_RATE_LIMIT = "5 per hour"  # draft links e-mailed, per visitor and per address
     LOGIN_RATE_LIMIT = "10 per minute"
     # flags: per visitor (account or device cookie), and the default number that holds an item
     FLAG_RATE_LIMIT = "10 per hour"
@@ -127,6 +129,11 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"  # also turns on HSTS
     MAIL_SUPPRESS_SEND = os.environ.get("MAIL_SUPPRESS_SEND", "") == "1"
+    # Host names the site answers to (Flask refuses others with 400), so a forged Host header
+    # cannot put another domain into e-mailed links (password reset, receipts, drafts), the
+    # page cache or og:url. Default: SITE_URL's host name when SITE_URL is set.
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or (
+        [urlparse(os.environ["SITE_URL"]).hostname] if os.environ.get("SITE_URL") else None)
 
     @classmethod
     def check(cls) -> None:

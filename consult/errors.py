@@ -46,6 +46,12 @@ def register_error_handlers(app: Flask) -> None:
     """Render friendly pages for the HTTP errors a visitor can meet."""
 
     def page(code: int, title, message):
+        from flask import request
+
+        if request.url_rule is None and getattr(request, "routing_exception", None) is not None \
+                and type(request.routing_exception).__name__ == "SecurityError":
+            return f"{code} {title}: this site does not answer to that host name.\n", code, {
+                "Content-Type": "text/plain; charset=utf-8"}  # no URL can be built for an untrusted host
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
     @app.errorhandler(400)

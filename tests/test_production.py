@@ -124,3 +124,13 @@ def test_public_pages_are_micro_cached_for_anonymous_visitors_only(make_app):
     assert visitor.get("/c/c?lang=en").headers["X-Cache"] == "MISS"  # per language
     assert "X-Cache" not in visitor.get("/c/c/submissions").headers  # pages with text are never cached
     cache.clear()
+
+
+def test_a_forged_host_header_is_refused_when_the_site_url_is_set(make_app):
+    """With TRUSTED_HOSTS (production derives it from SITE_URL), a request for another host gets
+    400, so it can never put that host into e-mailed links, og:url or the page cache."""
+    app = make_app("hosts", TESTING=False, TRUSTED_HOSTS=["consult.test"])
+    client = app.test_client()
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    page = client.get("/", headers={"Host": "consult.test"})
+    assert page.status_code == 200 and 'content="http://consult.test/"' in page.get_data(as_text=True)

@@ -44,7 +44,7 @@ def clear() -> None:
 
 def public_page_cache(seconds: float = 2.0):
     """Decorator for a view whose page holds no submission text: cache its anonymous GET
-    responses for ``seconds`` (per path, query string and interface language)."""
+    responses for ``seconds`` (per host, path, query string and interface language)."""
 
     def decorator(view):
         @wraps(view)
@@ -55,7 +55,7 @@ def public_page_cache(seconds: float = 2.0):
                          and "_flashes" not in session and not current_app.config.get("TESTING"))
             if not cacheable:
                 return view(*args, **kwargs)
-            key = (request.path, request.query_string, str(get_locale()))
+            key = (request.host, request.path, request.query_string, str(get_locale()))
             now = time.monotonic()
             with _lock:
                 hit = _entries.get(key)

@@ -9,6 +9,7 @@ from . import services
 bp = Blueprint("search", __name__)
 
 MAX_QUERY = 200
+LIMIT = 30
 
 
 @bp.route("/search")
@@ -16,5 +17,6 @@ MAX_QUERY = 200
 def search():
     """Search consultations and published submissions (``?q=``); quotable text only."""
     query = " ".join(request.args.get("q", "").split())[:MAX_QUERY]
-    hits = services.search(query) if query else []
-    return render_template("search/results.html", query=query, hits=hits)
+    hits = services.search(query, limit=LIMIT) if query else []
+    return render_template("search/results.html", query=query, hits=hits, limit=LIMIT,
+                           words=bool(services.words_of(query)))

@@ -48,7 +48,18 @@ def _consultation_text(connection, consultation_id: int) -> str | None:
                                     Consultation.body).where(Consultation.id == consultation_id)).first()
     if row is None or row.lifecycle not in (Lifecycle.published, Lifecycle.published.value):
         return None
-    return "\n".join(t for t in (row.title, row.summary, row.body) if t)
+    return "\n".join(t for t in (row.title, row.summary, _plain(row.body)) if t)
+
+
+def _plain(markdown: str | None) -> str:
+    """The background's Markdown as plain text (so snippets show no ``**`` or ``#``)."""
+    import html
+
+    import nh3
+
+    from ..text.markdown import render_markdown
+
+    return html.unescape(nh3.clean(str(render_markdown(markdown or "")), tags=set())).strip()
 
 
 def _put(connection, kind: str, ref_id: int, found) -> None:
@@ -129,7 +140,8 @@ class Hit:
     snippet: Markup
 
 
-def _words(query: str) -> list[str]:
+def words_of(query: str) -> list[str]:
+    """The words a query searches for (lower case, at most MAX_QUERY_WORDS)."""
     return _WORD.findall(query.lower())[:MAX_QUERY_WORDS]
 
 
@@ -144,7 +156,7 @@ def search(query: str, *, limit: int = 30) -> list[Hit]:
     from ..consultations.models import Consultation, Lifecycle
     from ..submissions.models import Submission
 
-    words = _words(query)
+    words = words_of(query)
     if not words:
         return []
     if db.engine.dialect.name == "sqlite":

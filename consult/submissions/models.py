@@ -177,3 +177,5 @@ class SubmissionDraft(TimestampMixin, db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     data: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # once sent: the submission's reference (the saved fields are erased), so the link says so
+    sent_reference: Mapped[str | None] = mapped_column(String(40))

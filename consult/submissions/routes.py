@@ -109,7 +109,10 @@ def new_submission(slug: str):
         if current_user.is_authenticated:
             form.name.data, form.email.data = current_user.name, current_user.email
         draft = services.load_draft(consultation, request.args.get("draft"))
-        if request.args.get("draft") and draft is None:
+        sent_as = services.draft_sent_as(consultation, request.args.get("draft"))
+        if sent_as:
+            flash(_("This draft was already sent, as submission %(ref)s.", ref=sent_as), "info")
+        elif request.args.get("draft") and draft is None:
             flash(_("That draft link is not valid any more (drafts are kept for %(days)s days).",
                     days=services.DRAFT_DAYS), "warning")
         if draft is not None:
@@ -124,6 +127,12 @@ def new_submission(slug: str):
 
     if "save_draft" in request.form and consultation.is_open:
         return _save_draft(consultation, form)
+    sent_as = services.draft_sent_as(consultation, form.draft_token.data)
+    if sent_as:  # an old tab of a draft that was sent already: do not record it twice
+        flash(_("This draft was already sent, as submission %(ref)s. Your text is kept below; to send "
+                "another submission, open the form afresh."), "warning")
+        form.draft_token.data = ""
+        return render_template("submissions/form.html", consultation=consultation, form=form), 409
 
     if not _issued_here(form.client_token.data):
         form.client_token.data = _issue_form_token()
@@ -191,7 +200,7 @@ def new_submission(slug: str):
             db.session.rollback()
             apply_errors(form, exc.errors)
         else:
-            services.discard_draft(form.draft_token.data)
+            services.discard_draft(form.draft_token.data, submission.reference)
             db.session.commit()
             if created:
                 g.submission_created = True
@@ -222,25 +231,65 @@ def _fill_from_draft(form, draft: dict) -> None:
 
 
 def _save_draft(consultation, form):
-    """Save the form as a draft and show it again with its private link (no validation: a draft
-    may be incomplete; the attachment is not kept)."""
-    token = services.save_draft(
-        consultation, {name: form[name].data for name in services.DRAFT_FIELDS if name in form},
-        {q.key: field.data for q, field in form.question_fields()}, token=form.draft_token.data or None)
+    """Save the form as a draft and show it again with its private link (no validation beyond
+    "something is written": a draft may be incomplete; the attachment is not kept). Like sending,
+    it needs the form key this browser was given; the link is e-mailed once, when the draft is
+    first saved, to a valid address, at most ``DRAFT_MAIL_RATE_LIMIT`` times per visitor."""
+    if not _issued_here(form.client_token.data):
+        form.client_token.data = _issue_form_token()
+        flash(_("For your security the form had expired. Your text is kept below: press the button again."),
+              "warning")
+        return render_template("submissions/form.html", consultation=consultation, form=form), 422
+    first = not services.load_draft(consultation, form.draft_token.data)
+    try:
+        token = services.save_draft(
+            consultation, {name: form[name].data for name in services.DRAFT_FIELDS if name in form},
+            {q.key: field.data for q, field in form.question_fields()}, token=form.draft_token.data or None)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        form.form_errors = []
+        for field in form:
+            field.errors = []
+        apply_errors(form, exc.errors)
+        return render_template("submissions/form.html", consultation=consultation, form=form), 422
     db.session.commit()
     link = url_for("submissions.new_submission", slug=consultation.slug, draft=token, _external=True)
     form.draft_token.data = token
     form.form_errors = []
     for field in form:
         field.errors = []
-    if form.email.data:
-        send_mail(form.email.data, _("Your draft for “%(title)s”", title=consultation.title),
+    mailed = None
+    if first and form.email.data and _valid_email(form.email.data) and _draft_mail_allowed():
+        mailed = form.email.data
+        send_mail(mailed, _("Your draft for “%(title)s”", title=consultation.title),
                   render_template("emails/draft.txt", consultation=consultation, link=link, days=services.DRAFT_DAYS))
     response = current_app.make_response(render_template("submissions/form.html", consultation=consultation,
-                                                         form=form, draft_link=link, draft_days=services.DRAFT_DAYS))
+                                                         form=form, draft_link=link, draft_days=services.DRAFT_DAYS,
+                                                         draft_mailed=mailed))
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _valid_email(address: str) -> bool:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def _draft_mail_allowed() -> bool:
+    """Count one draft e-mail against this visitor and this address's limits (False when spent)."""
+    from limits import parse
+
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    item = parse(current_app.config["DRAFT_MAIL_RATE_LIMIT"])
+    return limiter.limiter.hit(item, "draft-mail", visitor_key()) and \
+        limiter.limiter.hit(item, "draft-mail-address", address_key())
 
 
 @bp.errorhandler(429)

@@ -448,7 +448,11 @@ def save_draft(consultation: Consultation, fields: dict, answers: dict[str, str]
     """Save a half-filled form (flushed) and return the secret token of its private link: the
     same ``token`` when it names a live draft of this consultation, else a new one. Only the
     fields of :data:`DRAFT_FIELDS` and the answers to this consultation's questions are kept,
-    each cut to the form's limits; the draft expires after :data:`DRAFT_DAYS` days."""
+    each cut to the form's limits; the draft expires after :data:`DRAFT_DAYS` days.
+
+    Raises:
+        ValidationFailed: nothing written yet (no free text and no answer).
+    """
     from datetime import timedelta
 
     from sqlalchemy import delete
@@ -461,10 +465,11 @@ def save_draft(consultation: Consultation, fields: dict, answers: dict[str, str]
     keys = {q.key for q in consultation.questions}
     data = {k: (v[:MAX_TEXT] if isinstance(v, str) else v) for k, v in fields.items() if k in DRAFT_FIELDS}
     data["answers"] = {k: (v or "")[:MAX_TEXT] for k, v in answers.items() if k in keys and v}
-    draft = None
-    if token:
-        draft = db.session.scalar(select(SubmissionDraft).where(SubmissionDraft.token_hash == hash_token(token),
-                                                                SubmissionDraft.consultation_id == consultation.id))
+    if not (data.get("body") or "").strip() and not data["answers"]:
+        raise ValidationFailed({"body": [_l("Write something before saving a draft.")]})
+    draft = _draft(consultation, token)
+    if draft is not None and draft.sent_reference:
+        draft = None  # that one was sent: start a new draft
     if draft is None:
         token = secrets.token_urlsafe(24)
         draft = SubmissionDraft(consultation_id=consultation.id, token_hash=hash_token(token))
@@ -474,24 +479,36 @@ def save_draft(consultation: Consultation, fields: dict, answers: dict[str, str]
     return token
 
 
-def load_draft(consultation: Consultation, token: str | None, now: datetime | None = None) -> dict | None:
-    """The saved fields of a live draft of ``consultation`` (``None`` when unknown or expired)."""
+def _draft(consultation: Consultation, token: str | None):
     from .models import SubmissionDraft
 
     if not token:
         return None
-    draft = db.session.scalar(select(SubmissionDraft).where(SubmissionDraft.token_hash == hash_token(token),
-                                                            SubmissionDraft.consultation_id == consultation.id))
-    if draft is None or draft.expires_at < (now or utcnow()):
+    return db.session.scalar(select(SubmissionDraft).where(SubmissionDraft.token_hash == hash_token(token),
+                                                           SubmissionDraft.consultation_id == consultation.id))
+
+
+def load_draft(consultation: Consultation, token: str | None, now: datetime | None = None) -> dict | None:
+    """The saved fields of a live, unsent draft of ``consultation`` (``None`` otherwise)."""
+    draft = _draft(consultation, token)
+    if draft is None or draft.sent_reference or draft.expires_at < (now or utcnow()):
         return None
     return dict(draft.data)
 
 
-def discard_draft(token: str | None) -> None:
-    """Delete the draft of ``token`` once its submission is sent (flushed)."""
-    from sqlalchemy import delete
+def draft_sent_as(consultation: Consultation, token: str | None) -> str | None:
+    """The reference of the submission a draft was sent as (``None``: unknown or not sent)."""
+    draft = _draft(consultation, token)
+    return draft.sent_reference if draft is not None else None
+
+
+def discard_draft(token: str | None, reference: str | None = None) -> None:
+    """Mark the draft of ``token`` as sent as ``reference`` and erase its saved fields (flushed);
+    the row stays until it expires, so a second send from an old tab is refused."""
+    from sqlalchemy import update
 
     from .models import SubmissionDraft
 
     if token:
-        db.session.execute(delete(SubmissionDraft).where(SubmissionDraft.token_hash == hash_token(token)))
+        db.session.execute(update(SubmissionDraft).where(SubmissionDraft.token_hash == hash_token(token))
+                           .values(data={}, sent_reference=reference or "-"))

@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('expires_at', consult.common.types.UTCDateTime(), nullable=False),
+    sa.Column('sent_reference', sa.String(length=40), nullable=True),
     sa.Column('created_at', consult.common.types.UTCDateTime(), nullable=False),
     sa.Column('updated_at', consult.common.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultations.id'], name=op.f('fk_submission_drafts_consultation_id_consultations'), ondelete='CASCADE'),

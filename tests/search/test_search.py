@@ -52,3 +52,11 @@ def test_search_escapes_text_and_survives_odd_queries(client, make_consultation,
     assert made.reference in page and "<script>alert" not in page
     for query in ['"', "*", "AND OR NOT", "a'b", "(", "-", "x" * 500, ""]:
         assert client.get("/search", query_string={"q": query}).status_code == 200
+
+
+def test_consultation_snippets_are_plain_text(client, make_consultation):
+    slug = make_consultation(body="## Latar belakang\n\n**Penempatan berbasis merit** untuk semua ASN.")
+    page = client.get("/search?q=merit").get_data(as_text=True)
+    assert "<mark>merit</mark>" in page and "**" not in page and "##" not in page
+    assert "Ketik satu kata" in client.get("/search?q=*").get_data(as_text=True)
+    assert slug

@@ -303,14 +303,20 @@ def test_a_long_submission_is_saved_as_a_draft_and_resumed_from_its_private_link
     from consult.submissions.models import Submission, SubmissionDraft
 
     slug = make_consultation()
-    client.get(f"/c/{slug}/submit")
+    form = client.get(f"/c/{slug}/submit").get_data(as_text=True)
+    key = re.search(r'name="client_token" type="hidden" value="([^"]+)"', form).group(1)
+    forged = client.post(f"/c/{slug}/submit", data={"save_draft": "1", "body": "x", "email": "korban@example.net"})
+    assert forged.status_code == 422  # no form key from this browser: nothing saved, nothing mailed
+    empty = client.post(f"/c/{slug}/submit", data={"save_draft": "1", "client_token": key, "body": " "})
+    assert empty.status_code == 422
     with mail.record_messages() as outbox:
         saved = client.post(f"/c/{slug}/submit", data={"save_draft": "1", "body": "Paragraf pertama yang panjang.",
-                                                        "q_q1": "Jawaban setengah.", "email": "warga@example.org"})
+                                                        "client_token": key, "q_q1": "Jawaban setengah.",
+                                                        "email": "warga@example.org"})
     assert saved.status_code == 200
     page = saved.get_data(as_text=True)
     link = re.search(r'href="(http[^"]+draft=[^"]+)"', page).group(1)
-    assert "Draf Anda tersimpan" in page and outbox and link in outbox[0].body
+    assert "Draf Anda tersimpan" in page and len(outbox) == 1 and link in outbox[0].body
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Submission)) == 0  # nothing sent yet
     other = app.test_client()  # another phone, the next day
@@ -323,5 +329,14 @@ def test_a_long_submission_is_saved_as_a_draft_and_resumed_from_its_private_link
         "body": "Paragraf pertama yang panjang. Dan kesimpulannya.", "q_q1": "Jawaban lengkap."})
     assert sent.status_code == 200 and "KTB-" in sent.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(SubmissionDraft)) == 0  # used up
-    assert "tidak berlaku lagi" in other.get(link.replace("http://consult.test", "")).get_data(as_text=True)
+        used = db.session.scalar(db.select(SubmissionDraft))
+        assert used.data == {} and used.sent_reference  # the saved text and details are erased
+    reference = re.search(r"KTB-\d{4}-\d{6}", sent.get_data(as_text=True)).group(0)
+    assert f"sudah dikirim, sebagai masukan {reference}" in other.get(
+        link.replace("http://consult.test", "")).get_data(as_text=True)
+    again = client.post(f"/c/{slug}/submit", data={  # the first phone's old tab sends the same draft
+        "draft_token": token, "client_token": key, "stakeholder_type": "citizen", "anonymous": "y",
+        "body": "Paragraf pertama yang panjang."})
+    assert again.status_code == 409
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Submission)) == 1
