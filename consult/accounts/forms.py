@@ -91,6 +91,14 @@ class ProfileForm(BaseForm):
     """The account page: the name shown when the respondent chooses to be named."""
 
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    language = SelectField(_l("Language of the interface"), default="",
+                           choices=[SelectChoice("", _l("The site's default")), SelectChoice("id", "Bahasa Indonesia"),
+                                    SelectChoice("en", "English")])
+    time_zone = SelectField(_l("Show times in"), default="",
+                            choices=[SelectChoice("", _l("The site's time zone")),
+                                     SelectChoice("Asia/Jakarta", _l("WIB (Western Indonesia)")),
+                                     SelectChoice("Asia/Makassar", _l("WITA (Central Indonesia)")),
+                                     SelectChoice("Asia/Jayapura", _l("WIT (Eastern Indonesia)"))])
 
 
 class DeleteAccountForm(BaseForm):

@@ -15,6 +15,7 @@ from flask import (
     render_template,
     request,
     send_from_directory,
+    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -229,8 +230,16 @@ def account():
     from ..submissions.models import Submission
 
     form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.language.data, form.time_zone.data = current_user.language or "", current_user.time_zone or ""
     if form.validate_on_submit():
         current_user.name = (form.name.data or "").strip() or None
+        current_user.language = form.language.data or None
+        current_user.time_zone = form.time_zone.data or None
+        if current_user.language:
+            session["lang"] = current_user.language  # the header switcher can still change it
+        else:
+            session.pop("lang", None)
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("accounts.account"))

@@ -7,7 +7,8 @@ from flask_babel import format_date, format_time
 
 
 def format_wib(value: datetime | None) -> str:
-    """Format an aware UTC datetime to the minute in the site's time zone and current locale.
+    """Format an aware UTC datetime to the minute in the display time zone (the signed-in user's
+    choice, else the site's) and the current locale.
 
     E.g. ``13 Des 2026 15.53 WIB`` in Indonesian, ``Dec 13, 2026 3:53 PM WIB`` in English (WITA or
     WIT when the site is set to those zones);
@@ -21,23 +22,24 @@ def format_wib(value: datetime | None) -> str:
 
 
 def to_local(value: datetime | None) -> datetime | None:
-    """An aware UTC datetime as a naive one in the site's time zone (for a datetime-local field)."""
+    """An aware UTC datetime as a naive one in the display time zone (the user's choice, else the
+    site's), for a datetime-local field."""
     from zoneinfo import ZoneInfo
 
-    from ..site.settings import get
+    from .i18n import select_timezone
 
     if value is None:
         return None
-    return value.astimezone(ZoneInfo(get("time_zone") or "Asia/Jakarta")).replace(tzinfo=None)
+    return value.astimezone(ZoneInfo(select_timezone())).replace(tzinfo=None)
 
 
 def from_local(value: datetime | None) -> datetime | None:
-    """A naive datetime typed in the site's time zone, as an aware UTC datetime."""
+    """A naive datetime typed in the display time zone, as an aware UTC datetime."""
     from datetime import timezone
     from zoneinfo import ZoneInfo
 
-    from ..site.settings import get
+    from .i18n import select_timezone
 
     if value is None:
         return None
-    return value.replace(tzinfo=ZoneInfo(get("time_zone") or "Asia/Jakarta")).astimezone(timezone.utc)
+    return value.replace(tzinfo=ZoneInfo(select_timezone())).astimezone(timezone.utc)

@@ -1,8 +1,8 @@
 """Interface language: Indonesian by default, English on request.
 
 The choice is made with ``/language/<code>`` (links in the page header) or ``?lang=`` on any URL,
-and kept in the session. The browser's Accept-Language is not consulted: the platform speaks
-Indonesian unless the visitor asks otherwise.
+and kept in the session; a signed-in user's saved preference comes next, then the browser's
+Accept-Language, then the site's default language (Indonesian).
 """
 from __future__ import annotations
 
@@ -38,16 +38,34 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
+    preferred = _user_setting("language")
+    if preferred in languages:
+        return preferred
+    browser = request.accept_languages.best_match(languages)
+    if browser:
+        return browser
     from ..site import settings
 
     default = settings.get("default_language")
     return default if default in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _user_setting(name: str) -> str | None:
+    """A signed-in user's saved ``language`` or ``time_zone`` (``None`` outside a request)."""
+    if not has_request_context():
+        return None
+    from flask_login import current_user
+
+    return getattr(current_user, name, None) if current_user and current_user.is_authenticated else None
+
+
 def select_timezone() -> str:
-    """Flask-Babel time-zone selector: the site's setting (WIB, WITA or WIT)."""
+    """Flask-Babel time-zone selector: the signed-in user's choice, else the site's (WIB, WITA or WIT)."""
     from ..site import settings
 
+    chosen = _user_setting("time_zone")
+    if chosen in settings.TIME_ZONES:
+        return chosen
     return settings.get("time_zone") or current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 

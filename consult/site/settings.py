@@ -59,8 +59,10 @@ def get(key: str) -> str | None:
 
 
 def zone_abbreviation() -> str:
-    """WIB, WITA or WIT for the site's time zone."""
-    return TIME_ZONES.get(get("time_zone") or "Asia/Jakarta", "WIB")
+    """WIB, WITA or WIT for the time zone times are shown in (the user's choice, else the site's)."""
+    from ..common.i18n import select_timezone
+
+    return TIME_ZONES.get(select_timezone(), "WIB")
 
 
 def validate(values: dict[str, str | None]) -> dict[str, str | None]:

@@ -360,3 +360,25 @@ def test_suspension_ends_sessions_and_is_logged_and_told(app, client, make_user,
     with app.app_context():
         assert [e.action for e in db.session.scalars(db.select(AccountEvent).order_by(AccountEvent.id))] == \
             ["ban", "reinstate"]
+
+
+def test_a_user_keeps_a_language_and_time_zone_and_browsers_ask_in_theirs(app, client, make_user, login,
+                                                                         make_consultation):
+    from consult.accounts.models import User
+    from consult.extensions import db
+
+    slug = make_consultation()
+    english = app.test_client()
+    assert 'lang="en"' in english.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    indonesian = app.test_client()
+    assert 'lang="id"' in indonesian.get("/", headers={"Accept-Language": "id-ID,id;q=0.9,en;q=0.8"}).get_data(
+        as_text=True)
+    assert 'lang="id"' in client.get("/").get_data(as_text=True)  # no header: Indonesian
+    login(make_user("warga@example.org", role="drafter", slug=slug))
+    assert client.post("/auth/account", data={"name": "Siti", "language": "en", "time_zone": "Asia/Jayapura"}
+                       ).status_code == 302
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "warga@example.org"))
+        assert (user.language, user.time_zone) == ("en", "Asia/Jayapura")
+    page = client.get(f"/c/{slug}").get_data(as_text=True)
+    assert 'lang="en"' in page and "WIT" in page and "WIB" not in page

@@ -118,7 +118,7 @@ def test_drafter_edits_themes_signs_off_answers_and_downloads_the_report(live_ap
         with page.expect_download() as info:
             page.get_by_role("link", name=name, exact=True).click()
         assert info.value.suggested_filename == filename
-    visitor = browser.new_page()
+    visitor = browser.new_page(locale="id-ID")
     visitor.goto(base + "/c/asn")
     text = visitor.locator("#responses").inner_text()
     assert "Transparansi mutasi" in text and "Pasal 7 ayat (2)" in text and "Diterima sebagian" in text
@@ -149,7 +149,7 @@ def test_moderator_runs_pre_moderation_and_a_visitor_flags(live_app, page, brows
     assert "Mode moderasi disimpan" in page.locator("body").inner_text()
 
     # a respondent in another browser context sends a submission: it waits for review
-    respondent = browser.new_page()
+    respondent = browser.new_page(locale="id-ID")
     respondent.goto(base + "/c/asn/submit")
     respondent.get_by_label("Warga").check()
     respondent.get_by_label("Nama", exact=True).fill("Siti Aminah")
@@ -217,7 +217,7 @@ def test_a_representative_registers_claims_an_organisation_and_an_admin_verifies
     page.get_by_role("button", name="Kirim permohonan").click()
     assert "menunggu admin" in page.locator("main").inner_text()
 
-    admin = browser.new_page()
+    admin = browser.new_page(locale="id-ID")
     admin.goto(base + "/auth/login")
     admin.get_by_label("Email").fill("admin@example.org")
     admin.get_by_label(_re.compile("Kata sandi")).fill("correct-horse-1")
