@@ -85,11 +85,15 @@ def save_response(consultation, actor, *, decision: str | Decision, reason: str,
     return response
 
 
-def publish_response(response: Response, actor) -> Response:
-    """Make ``response`` public (flushed); call :func:`notify_respondents` after committing."""
+def _require_drafter_of(response: Response, actor) -> None:
     from ..consultations.models import Consultation
 
     require_drafter(actor, db.session.get(Consultation, response.consultation_id))
+
+
+def publish_response(response: Response, actor) -> Response:
+    """Make ``response`` public (flushed); call :func:`notify_respondents` after committing."""
+    _require_drafter_of(response, actor)
     if response.is_published:
         raise EditRefused(_l("This response is already published."))
     response.published_at, response.published_by_id = utcnow(), actor.id
@@ -101,9 +105,7 @@ def publish_response(response: Response, actor) -> Response:
 
 def unpublish_response(response: Response, actor) -> Response:
     """Take ``response`` off the public pages again (logged; respondents already told stay told)."""
-    from ..consultations.models import Consultation
-
-    require_drafter(actor, db.session.get(Consultation, response.consultation_id))
+    _require_drafter_of(response, actor)
     response.published_at = response.published_by_id = None
     log_edit(response.consultation_id, response.section_key, "unpublish", actor, theme_key=response.theme_key,
              response=response.id)
@@ -113,9 +115,7 @@ def unpublish_response(response: Response, actor) -> Response:
 
 def delete_response(response: Response, actor) -> None:
     """Delete a draft response. Raises EditRefused for a published one (unpublish it first)."""
-    from ..consultations.models import Consultation
-
-    require_drafter(actor, db.session.get(Consultation, response.consultation_id))
+    _require_drafter_of(response, actor)
     if response.is_published:
         raise EditRefused(_l("Unpublish the response before deleting it."))
     log_edit(response.consultation_id, response.section_key, "unrespond", actor, theme_key=response.theme_key,

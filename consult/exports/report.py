@@ -186,6 +186,15 @@ def write_pdf(data: dict) -> bytes:
         pdf.set_font("DejaVu", "B" if bold else "", size)
         pdf.multi_cell(width, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
 
+    def row_label(label) -> float:
+        """Start a chart row (on a new page near the bottom), write its label; returns its y."""
+        if pdf.get_y() > pdf.h - 25:
+            pdf.add_page()
+        y = pdf.get_y()
+        pdf.set_xy(pdf.l_margin, y)
+        pdf.cell(60, 5, _fit(pdf, str(label), 59))
+        return y
+
     def bars(rows: list[tuple[str, object]], caption: str) -> None:
         numbers = [n for _label, n in rows if isinstance(n, int)]
         if not rows:
@@ -194,11 +203,7 @@ def write_pdf(data: dict) -> bytes:
         para(caption, 10, bold=True)
         pdf.set_font("DejaVu", "", 9)
         for label, n in rows:
-            if pdf.get_y() > pdf.h - 25:
-                pdf.add_page()
-            y = pdf.get_y()
-            pdf.set_xy(pdf.l_margin, y)
-            pdf.cell(60, 5, _fit(pdf, str(label), 59))
+            y = row_label(label)
             if isinstance(n, int) and top:
                 pdf.set_fill_color(43, 108, 176)
                 pdf.rect(pdf.l_margin + 62, y + 1, max(0.5, (width - 80) * n / top), 3.5, style="F")
@@ -227,11 +232,7 @@ def write_pdf(data: dict) -> bytes:
         pdf.ln(6)
         pdf.set_font("DejaVu", "", 9)
         for label, counts in rows:
-            if pdf.get_y() > pdf.h - 25:
-                pdf.add_page()
-            y = pdf.get_y()
-            pdf.set_xy(pdf.l_margin, y)
-            pdf.cell(60, 5, _fit(pdf, str(label), 59))
+            y = row_label(label)
             x = pdf.l_margin + 62
             for i, code in enumerate(used):
                 n = counts.get(code, 0)
