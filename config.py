@@ -56,6 +56,9 @@ class Config:
     FLAG_RATE_LIMIT = "10 per hour"
     FLAG_ADDRESS_RATE_LIMIT = "200 per hour"
     FLAG_THRESHOLD = 3
+    COMMENT_RATE_LIMIT = "20 per hour"  # comments and replies, per account (or device)
+    COMMENT_ADDRESS_RATE_LIMIT = "300 per hour"
+    VOTE_RATE_LIMIT = "600 per hour"
     # failed sign-ins per account, whatever device or address they come from
     LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"
     REGISTER_RATE_LIMIT = "10 per hour"  # refused forms do not count

@@ -206,6 +206,7 @@ def register_blueprints(app) -> None:
     from .analysis.routes import bp as analysis_bp
     from .consultations.authoring import bp as authoring_bp
     from .consultations.routes import bp as consultations_bp
+    from .discussion.routes import bp as discussion_bp
     from .exports.routes import bp as exports_bp
     from .exports.routes import public_bp as open_data_bp
     from .forums.routes import bp as forums_bp
@@ -218,6 +219,7 @@ def register_blueprints(app) -> None:
 
     app.register_blueprint(consultations_bp)
     app.register_blueprint(submissions_bp)
+    app.register_blueprint(discussion_bp)
     app.register_blueprint(accounts_bp, url_prefix="/auth")
     app.register_blueprint(analysis_bp, url_prefix="/staff")
     app.register_blueprint(exports_bp, url_prefix="/staff")

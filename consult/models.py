@@ -19,6 +19,7 @@ from .analysis.models import (
     ThemeQuote,
 )
 from .consultations.models import Consultation, ConsultationEvent, Document, Question
+from .discussion.models import Comment, CommentVote
 from .forums.models import OfflineForum
 from .jobs import Job
 from .moderation.models import Appeal, Flag, ModerationAction, RedactedOriginal
@@ -26,7 +27,7 @@ from .search.models import SearchEntry
 from .site.models import Page, SiteSetting
 from .submissions.models import Answer, Attachment, Submission, SubmissionDraft
 
-__all__ = ["AccountEvent", "ConsultationEvent", "Page", "SiteSetting", "ConsentRecord", "ConsultationRole", "Organisation", "RepresentativeClaim", "RoleChange", "User",
+__all__ = ["AccountEvent", "Comment", "CommentVote", "ConsultationEvent", "Page", "SiteSetting", "ConsentRecord", "ConsultationRole", "Organisation", "RepresentativeClaim", "RoleChange", "User",
            "AnalysisRun", "AnalysisSection", "CodebookEntry", "Response", "ThemeEdit", "OfflineForum", "SearchEntry", "Theme", "ThemeAssignment", "ThemeQuote", "Consultation", "Document",
            "Question", "Job", "Appeal", "Flag", "ModerationAction", "RedactedOriginal", "Answer", "Attachment",
            "Submission", "SubmissionDraft"]

@@ -24,9 +24,10 @@ BASE = "Kriteria mutasi harus transparan dan diumumkan kepada pegawai"
 
 
 @pytest.fixture
-def seeded(app, make_consultation, make_submission):
+def seeded(app, make_consultation, make_submission, make_comment):
     """A consultation with five quotable submissions, one hidden, one pending, one without
-    consent (each carrying a secret word), and a finished analysis. Returns (slug, references)."""
+    consent (each carrying a secret word), discussion comments (published, hidden and pending,
+    on the consultation and on a question) and a finished analysis. Returns (slug, references)."""
     slug = make_consultation()
     refs = {}
     for i in range(5):
@@ -37,6 +38,12 @@ def seeded(app, make_consultation, make_submission):
     refs["pending"] = make_submission(slug, f"{BASE} {SECRETS['pending']}.", answers={"q1": SECRETS["pending"]},
                                       status="pending").reference
     refs["no consent"] = make_submission(slug, f"{BASE} {SECRETS['no consent']}.", consent=False).reference
+    for question in (None, "q1"):
+        top = make_comment(slug, f"{BASE} komentar.", question=question)
+        make_comment(slug, f"{BASE} {SECRETS['hidden']} komentar.", question=question, status="hidden")
+        make_comment(slug, f"{BASE} {SECRETS['pending']} komentar.", question=question, status="pending")
+        make_comment(slug, f"{BASE} {SECRETS['pending']} balasan.", question=question, parent=top, status="pending")
+        make_comment(slug, f"{BASE} {SECRETS['hidden']} balasan.", question=question, parent=top, status="hidden")
     with app.app_context():
         run_analysis(request_analysis(get_by_slug(slug)))
         get_by_slug(slug).answered = True  # the public results page is published
@@ -86,7 +93,7 @@ def test_every_route_is_a_surface_a_declared_exception_or_staff(app):
 def test_every_public_surface_hides_what_it_must(app, client, seeded):
     slug, refs = seeded
     values = {"slug": [slug], "reference": [refs["quotable"], refs["hidden"], refs["no consent"]],
-              "table": ["submissions", "responses"], "fmt": ["csv", "json"]}
+              "table": ["submissions", "responses"], "fmt": ["csv", "json"], "question_key": ["q1", "q2"]}
     visited = 0
     for endpoint in PUBLIC_SURFACES:
         for url in _urls(app, endpoint, values):
@@ -114,7 +121,7 @@ def test_staff_routes_need_a_role_on_that_consultation(app, client, seeded, make
     values = {"slug": [slug], "submission_id": [1], "appeal_id": [1], "fmt": ["csv", "pdf"], "user_id": [1],
               "claim_id": [1], "question_id": [1], "section": ["general"], "key": ["t1"], "entry_id": [1],
               "response_id": [1], "forum_id": [1], "action": ["publish", "sign-off"], "table": ["themes"],
-              "reference": ["KTB-2026-000001"]}
+              "reference": ["KTB-2026-000001"], "comment_id": [1]}
     staff_rules = [r for r in app.url_map.iter_rules() if r.rule.startswith(STAFF_PREFIX)]
     assert len(staff_rules) >= 8
 

@@ -26,6 +26,12 @@ def _iso(value) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None
 
 
+def _slug(consultation_id: int) -> str | None:
+    from ..consultations.models import Consultation
+
+    return db.session.scalar(select(Consultation.slug).where(Consultation.id == consultation_id))
+
+
 def submission_data(submission) -> dict:
     """Everything stored about one submission, as JSON-ready data (for its author only)."""
     return {
@@ -49,8 +55,10 @@ def submission_data(submission) -> dict:
 
 def export_my_data(user: User) -> dict:
     """A copy of everything stored about ``user`` (the right of access, UU PDP art. 7): the
-    account, roles, consents, organisation claims, submissions sent while signed in and the
-    role changes that concern them. JSON-ready."""
+    account, roles, consents, organisation claims, submissions sent while signed in, discussion
+    comments and votes, and the role changes that concern them. JSON-ready."""
+    from ..discussion.models import VoteValue
+    from ..discussion.services import comments_of, votes_of
     from ..submissions.models import Submission
 
     subs = db.session.scalars(select(Submission).where(Submission.user_id == user.id).order_by(Submission.id)).all()
@@ -70,6 +78,12 @@ def export_my_data(user: User) -> dict:
                                  "status": c.status.value, "reason": c.reason, "evidence": c.filename,
                                  "at": _iso(c.created_at)} for c in claims_of(user)],
         "submissions": [submission_data(s) for s in subs],
+        "comments": [{"consultation": c.consultation_id and _slug(c.consultation_id), "question_id": c.question_id,
+                      "reply_to": c.parent_id, "id": c.id, "moderation_status": c.moderation_status.value,
+                      "stakeholder_type": c.stakeholder_type.value if c.stakeholder_type else None,
+                      "body": c.body, "at": _iso(c.created_at)} for c in comments_of(user)],
+        "comment_votes": [{"comment": v.comment_id, "vote": VoteValue(v.value).key, "at": _iso(v.updated_at)}
+                          for v in votes_of(user)],
         "role_changes": [{"role": r.role, "action": r.action, "at": _iso(r.created_at)}
                          for r in db.session.scalars(select(RoleChange).where(RoleChange.user_id == user.id)
                                                      .order_by(RoleChange.id))],
@@ -98,14 +112,16 @@ def _remove_submission(submission, upload_dir: str | Path | None) -> None:
 
 
 def delete_account(user: User, *, upload_dir: str | Path | None = None) -> dict:
-    """Delete ``user``'s account (flushed): the account, roles, consents' link to it and
+    """Delete ``user``'s account (flushed): the account, roles, consents' link to it, votes and
     organisation claims (with their evidence files) are erased; each submission sent while
-    signed in is anonymised or removed as its consultation's published deletion rule says.
+    signed in, and each discussion comment, is anonymised or removed as its consultation's
+    published deletion rule says (:func:`consult.discussion.services.on_account_deleted`).
 
     Returns:
-        ``{"anonymised": n, "removed": m}``.
+        ``{"anonymised": n, "removed": m, "comments_anonymised": k, "comments_removed": l}``.
     """
-    from ..consultations.models import DeletionRule
+    from ..consultations.models import Consultation, DeletionRule
+    from ..discussion.services import on_account_deleted
     from ..submissions.models import Submission
 
     counts = {"anonymised": 0, "removed": 0}
@@ -116,6 +132,8 @@ def delete_account(user: User, *, upload_dir: str | Path | None = None) -> dict:
         else:
             anonymise_submission(submission)
             counts["anonymised"] += 1
+    counts.update(on_account_deleted(user, remove=lambda comment: db.session.get(
+        Consultation, comment.consultation_id).deletion_rule is DeletionRule.remove))
     for claim in claims_of(user):
         if upload_dir:
             (Path(upload_dir) / claim.stored_name).unlink(missing_ok=True)

@@ -32,6 +32,14 @@ def url_for_language(code: str) -> str:
     return url_for("i18n.set_language", code=code, next=path)
 
 
+def number(value: int | float | None) -> str:
+    """Template filter: a count in the interface language's digit grouping (``1.234`` in
+    Indonesian, ``1,234`` in English), via Babel's ``format_decimal``; ``None`` gives ``""``."""
+    from flask_babel import format_decimal
+
+    return format_decimal(value) if value is not None else ""
+
+
 def isodate(value: str | None) -> datetime | None:
     """Template filter: an ISO 8601 string (as stored in event logs) back to a datetime."""
     return datetime.fromisoformat(value) if value else None
@@ -63,6 +71,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["wib"] = wib
     app.jinja_env.filters["isodate"] = isodate
+    app.jinja_env.filters["number"] = number
     app.jinja_env.filters["field_label"] = field_label
     app.jinja_env.globals["url_for_language"] = url_for_language
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -47,12 +47,15 @@ def list_consultations():
 @public_surface("consultations.show_consultation")
 @public_page_cache()
 def show_consultation(slug: str):
-    """A consultation's public page: background, documents, questions, window and count."""
+    """A consultation's public page: background, documents, questions, window, counts of
+    submissions and of discussion comments (overall and per question)."""
+    from ..common.hooks import consultation_panels
+    from ..discussion.services import public_counts
+
     consultation = queries.get_by_slug(slug)
     count = public_submission_counts([consultation.id]).get(consultation.id, 0)
-    from ..common.hooks import consultation_panels
-
     return render_template("consultations/show.html", consultation=consultation, count=count,
+                           comments=public_counts(consultation),
                            series=services.document_series(consultation), panels=consultation_panels(consultation),
                            announcements=services.events(consultation, ("extended", "closed", "question_corrected")))
 

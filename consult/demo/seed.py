@@ -38,6 +38,42 @@ DEMO_USERS = (("admin@example.org", "Admin Demo", True, None),
               ("drafter@example.org", "Perancang Demo", False, Role.drafter),
               ("moderator@example.org", "Moderator Demo", False, Role.moderator))
 
+# the demo discussion: (author index, question key or None, reply to comment index or None, text)
+DEMO_COMMENTS = (
+    (0, None, None, "Kriteria mutasi sebaiknya diumumkan sebelum mutasi dilakukan, bukan sesudahnya."),
+    (1, None, 0, "Setuju. Hasil penilaian kompetensi juga perlu bisa dilihat pegawai yang bersangkutan."),
+    (2, None, None, "Rotasi setiap dua tahun terlalu cepat untuk jabatan teknis; minimal tiga tahun."),
+    (1, "FIRST", None, "Penempatan guru dan tenaga kesehatan di kecamatan terpencil perlu tunjangan yang jelas."),
+)
+# votes: (voter index, comment index, "agree" / "disagree" / "pass")
+DEMO_VOTES = ((1, 0, "agree"), (2, 0, "agree"), (0, 2, "disagree"), (1, 2, "agree"), (0, 3, "agree"),
+              (2, 3, "pass"))
+DEMO_RESPONDENTS = (("warga1@example.org", "Warga Satu"), ("warga2@example.org", "Warga Dua"),
+                    ("warga3@example.org", "Warga Tiga"))
+
+
+def seed_discussion(consultation: Consultation) -> None:
+    """A small discussion on ``consultation`` by three demo respondents (password
+    :data:`DEMO_PASSWORD`): comments, a reply and votes (flushed)."""
+    from ..discussion.models import Comment, CommentVote
+
+    people = [get_by_email(email) or create_user(email, DEMO_PASSWORD, name=name) for email, name in DEMO_RESPONDENTS]
+    db.session.flush()
+    made: list[Comment] = []
+    first_question = next((q for q in consultation.questions if q.kind is QuestionKind.open), None)
+    for author, question, parent, text in DEMO_COMMENTS:
+        comment = Comment(consultation_id=consultation.id, author_id=people[author].id, body=text, language="id",
+                          question_id=first_question.id if question == "FIRST" and first_question else None,
+                          parent_id=made[parent].id if parent is not None else None,
+                          moderation_status=ModerationStatus.published)
+        db.session.add(comment)
+        db.session.flush()
+        made.append(comment)
+    for voter, index, value in DEMO_VOTES:
+        db.session.add(CommentVote(comment_id=made[index].id, user_id=people[voter].id,
+                                   value={"agree": 1, "disagree": -1, "pass": 0}[value]))
+    db.session.flush()
+
 
 @dataclass
 class SeedReport:
@@ -122,7 +158,7 @@ def seed_demo(*, secret: str, reference_prefix: str, upload_dir: str, max_bytes:
               shared_data_dir: str | None, analyse: bool = True) -> SeedReport:
     """Seed everything the demo needs; skips what already exists (flushed, not committed).
 
-    Creates the Kotabumi consultation, the Polis conversation when
+    Creates the Kotabumi consultation (with a small discussion), the Polis conversation when
     ``shared_data_dir/polis_opendata`` exists, the demo users (password :data:`DEMO_PASSWORD`)
     and, with ``analyse``, a finished theme analysis of each new consultation.
     """
@@ -134,6 +170,7 @@ def seed_demo(*, secret: str, reference_prefix: str, upload_dir: str, max_bytes:
     else:
         new.append(seed_kotabumi(secret=secret, reference_prefix=reference_prefix, upload_dir=upload_dir,
                                  max_bytes=max_bytes))
+        seed_discussion(new[-1])
     polis_dir = Path(shared_data_dir or "") / "polis_opendata" / POLIS_CONVERSATION
     if db.session.scalar(select(Consultation.id).where(Consultation.slug == POLIS_SLUG)):
         report.skipped.append(POLIS_SLUG)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..common.types import UTCDateTime, utcnow
@@ -39,17 +39,23 @@ class AuditLogImmutable(RuntimeError):
     """Raised when code tries to change or delete a row of the moderation audit log."""
 
 
+# exactly one of submission_id and comment_id names the content
+ONE_TARGET = "(submission_id IS NULL) <> (comment_id IS NULL)"
+
+
 class ModerationAction(db.Model):
-    """One moderation action: who did what to which submission, when, why, and the state before
-    and after. Rows are never updated or deleted (the ORM refuses; see the listeners below)."""
+    """One moderation action: who did what to which submission or comment (exactly one of
+    ``submission_id`` and ``comment_id``), when, why, and the state before and after. Rows are
+    never updated or deleted (the ORM refuses; see the listeners below)."""
 
     __tablename__ = "moderation_actions"
+    __table_args__ = (CheckConstraint(ONE_TARGET, name="one_target"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"),
                                                  nullable=False, index=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"),
-                                               nullable=False, index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[Action] = mapped_column(Enum(Action, name="moderation_action", native_enum=False, length=16),
                                            nullable=False)
@@ -113,7 +119,8 @@ class FlagCategory(str, enum.Enum):
 
 
 class Flag(db.Model):
-    """One visitor's flag on one submission (at most one per visitor per submission).
+    """One visitor's flag on one submission or one comment (exactly one of ``submission_id`` and
+    ``comment_id``; at most one flag per visitor per item).
 
     ``visitor`` is the signed device cookie and ``account`` the signed-in account (if any), each as
     a keyed HMAC-SHA-256 digest (:mod:`consult.common.visitors`, 32 hex characters), never an IP
@@ -122,11 +129,13 @@ class Flag(db.Model):
     """
 
     __tablename__ = "flags"
-    __table_args__ = (UniqueConstraint("submission_id", "visitor", name="uq_flags_submission_visitor"),)
+    __table_args__ = (UniqueConstraint("submission_id", "visitor", name="uq_flags_submission_visitor"),
+                      UniqueConstraint("comment_id", "visitor", name="uq_flags_comment_visitor"),
+                      CheckConstraint(ONE_TARGET, name="one_target"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"),
-                                               nullable=False, index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     visitor: Mapped[str] = mapped_column(String(80), nullable=False)
     account: Mapped[str | None] = mapped_column(String(40), index=True)
     address_hash: Mapped[str | None] = mapped_column(String(40))

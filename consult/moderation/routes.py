@@ -150,7 +150,7 @@ def show_queue(slug: str):
     items = _items(consultation, filters)
     appeals = services.open_appeals(consultation)
     counts = {key: len(services.queue(consultation, value)) for key, value in STATES.items() if value}
-    return render_template("moderation/queue.html", consultation=consultation, items=items, filters=filters,
+    return render_template("moderation/queue.html", comments_waiting=services.waiting_count(consultation, comments=True), consultation=consultation, items=items, filters=filters,
                            state=filters["state"], states=STATE_LABELS, counts=counts, form=ModerateForm(),
                            reasons=REASON_LABELS, rule_labels=RULE_LABELS, flag_labels=FLAG_LABELS,
                            text_of=services.submission_text, appeals=appeals,
@@ -237,6 +237,55 @@ def moderate_many(slug: str):
     if skipped:
         flash(_("Not applicable, left unchanged: %(refs)s.", refs=", ".join(s.reference for s in skipped)), "warning")
     return redirect(url_for("moderation.show_queue", slug=slug, **filters))
+
+
+@bp.route("/c/<slug>/moderation/comments")
+@login_required
+def comment_queue(slug: str):
+    """The discussion comments of one consultation in a moderation state (waiting by default),
+    each with the rules' hits, flags and the action form."""
+    from ..discussion.models import Comment
+
+    consultation = _moderated(slug)
+    state = request.args.get("state", "pending")
+    state = state if state in STATES else "pending"
+    items = services.comment_queue(consultation, STATES[state])
+    parents = {c.id: c for c in db.session.scalars(db.select(Comment).where(
+        Comment.id.in_({i.comment.parent_id for i in items if i.comment.parent_id})))}
+    counts = {key: len(services.comment_queue(consultation, value)) for key, value in STATES.items() if value}
+    return render_template("moderation/comments.html", consultation=consultation, items=items, state=state,
+                           states=STATE_LABELS, counts=counts, reasons=REASON_LABELS, rule_labels=RULE_LABELS,
+                           flag_labels={c.value: label for c, label in FLAG_LABELS.items()}, parents=parents,
+                           history=services.history,
+                           actions=ACTION_LABELS, questions={q.id: q for q in consultation.questions})
+
+
+@bp.route("/c/<slug>/moderation/comments/<int(max=2147483647):comment_id>", methods=["POST"])
+@login_required
+def moderate_comment(slug: str, comment_id: int):
+    """Approve, hide (with a reason and public note), restore or escalate one comment."""
+    from ..discussion.models import Comment
+
+    consultation = _moderated(slug)
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.consultation_id != consultation.id:
+        raise NotFound(_("No such comment."))
+    state = request.args.get("state", "pending")
+    back = url_for("moderation.comment_queue", slug=slug, state=state if state in STATES else "pending")
+    form = ModerateForm()
+    if not form.validate_on_submit() or form.action.data == "redact":
+        flash(_("The action was not understood; nothing changed."), "error")
+        return redirect(back)
+    try:
+        services.apply(comment, current_user, form.action.data, reason=form.reason.data or None,
+                       public_note=form.public_note.data)
+    except services.NotAllowedHere:
+        db.session.rollback()
+        flash(_("This action does not apply to the comment now (hiding needs a reason); nothing changed."), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("Comment %(id)d: done.", id=comment.id), "success")
+    return redirect(back)
 
 
 @bp.route("/c/<slug>/moderation/mode", methods=["POST"])

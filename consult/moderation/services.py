@@ -23,11 +23,29 @@ class NotAllowedHere(DomainError):
     """The action does not apply to the submission's current state (e.g. approving a hidden one)."""
 
 
+def is_comment(item) -> bool:
+    """Whether ``item`` (moderated content) is a discussion comment rather than a submission."""
+    from ..discussion.models import Comment
+
+    return isinstance(item, Comment)
+
+
+def _target(item) -> dict[str, int | None]:
+    """The audit and flag columns naming ``item``: ``{"submission_id": …, "comment_id": …}``."""
+    return {"comment_id": item.id, "submission_id": None} if is_comment(item) else \
+        {"submission_id": item.id, "comment_id": None}
+
+
+def _about(model, item):
+    """SQL condition: rows of ``model`` (audit rows or flags) about ``item``."""
+    return model.comment_id == item.id if is_comment(item) else model.submission_id == item.id
+
+
 def _log(submission, actor, action: Action, before: ModerationStatus, *, reason: str | None = None,
          public_note: str | None = None, rule_hits: list | None = None) -> ModerationAction:
-    """Append one audit row for ``submission``; "after" is its current state (flushed)."""
+    """Append one audit row for ``submission`` (or a comment); "after" is its current state (flushed)."""
     row = ModerationAction(
-        consultation_id=submission.consultation_id, submission_id=submission.id,
+        consultation_id=submission.consultation_id, **_target(submission),
         actor_id=actor.id if actor is not None else None, action=action, before=before.value,
         after=submission.moderation_status.value, reason=reason,
         public_note=(public_note or "").strip() or None, rule_hits=rule_hits or [],
@@ -78,6 +96,34 @@ def screen(submission, *, now=None) -> list[rules.Hit]:
     return hits
 
 
+def screen_comment(comment, *, now=None) -> list[rules.Hit]:
+    """Run the automatic rules on a new discussion comment (flushed), as :func:`screen` does for
+    a submission: the content rules read its text; the flood rule counts the same author's
+    comments in this consultation within ``rules.FLOOD_WINDOW``. When a rule fires the comment is
+    held (pending) and a ``hold`` action with the hits is logged.
+
+    Returns:
+        The hits (empty when nothing fired).
+    """
+    from ..common.types import utcnow
+    from ..discussion.models import Comment
+
+    hits = rules.check(comment.body or "")
+    if comment.author_id is not None:
+        now = now or utcnow()
+        times = db.session.scalars(db.select(Comment.created_at).where(
+            Comment.consultation_id == comment.consultation_id, Comment.id != comment.id,
+            Comment.author_id == comment.author_id, Comment.created_at >= now - rules.FLOOD_WINDOW)).all()
+        if rules.is_flood(times, now):
+            hits.append(rules.flood_hit())
+    if hits:
+        before = comment.moderation_status
+        comment.moderation_status = ModerationStatus.pending
+        _log(comment, None, Action.hold, before,
+             rule_hits=[{"rule": h.rule, "reason": h.reason, "start": h.start, "end": h.end} for h in hits])
+    return hits
+
+
 _TRANSITIONS = {
     Action.approve: ({ModerationStatus.pending}, ModerationStatus.published),
     Action.hide: ({ModerationStatus.pending, ModerationStatus.published}, ModerationStatus.hidden),
@@ -87,7 +133,7 @@ _TRANSITIONS = {
 
 def moderate(submission, actor, action: Action | str, *, reason: Reason | str | None = None,
              public_note: str | None = None) -> ModerationAction:
-    """Approve, hide or restore one submission and log it (flushed; the view commits).
+    """Approve, hide or restore one submission or comment and log it (flushed; the view commits).
 
     Args:
         actor: the moderator (a :class:`~consult.accounts.models.User`).
@@ -109,7 +155,7 @@ def moderate(submission, actor, action: Action | str, *, reason: Reason | str | 
     reason_value = Reason(reason).value if reason else None
     if action is Action.hide and reason_value is None:
         raise NotAllowedHere("hiding needs a reason")
-    appeal = appeal_of(submission) if action is Action.restore else None
+    appeal = appeal_of(submission) if action is Action.restore and not is_comment(submission) else None
     hider = _hider(submission) if appeal is not None and appeal.decision is None else None
     if hider is not None and hider.actor_id == actor.id:
         # an open appeal is decided by another moderator than the one who hid it
@@ -127,18 +173,19 @@ def moderate(submission, actor, action: Action | str, *, reason: Reason | str | 
 def _hider(submission) -> ModerationAction | None:
     """The latest ``hide`` row of ``submission``."""
     return db.session.scalar(db.select(ModerationAction).where(
-        ModerationAction.submission_id == submission.id, ModerationAction.action == Action.hide)
+        _about(ModerationAction, submission), ModerationAction.action == Action.hide)
         .order_by(ModerationAction.id.desc()).limit(1))
 
 
 @dataclass
 class QueueItem:
-    """One row of the moderation queue.
+    """One row of the moderation queue: a submission (``submission``) or a discussion comment
+    (``comment``; ``submission`` is then ``None``).
 
     ``hits``: the automatic rules' hits of the latest hold (``{"rule", "reason", "start", "end"}``);
     ``rules``: their rule names; ``flags``: flags since the last approve/restore, with
     ``flag_categories`` (category → count); ``escalated``: the latest action is an escalation;
-    ``age_hours``: hours since the submission arrived.
+    ``age_hours``: hours since the item arrived.
     """
 
     submission: object
@@ -149,12 +196,13 @@ class QueueItem:
     escalated: bool = False
     escalation_note: str | None = None
     age_hours: float = 0.0
+    comment: object = None
 
 
 def queue(consultation, state: ModerationStatus | None = ModerationStatus.pending, *, rule: str | None = None,
           min_flags: int = 0, min_age_hours: float | None = None, escalated: bool | None = None,
           now=None) -> list[QueueItem]:
-    """The moderation queue of ``consultation``, oldest first.
+    """The moderation queue of ``consultation``'s submissions, oldest first.
 
     Args:
         state: only submissions in this state (all states when ``None``).
@@ -178,26 +226,7 @@ def queue(consultation, state: ModerationStatus | None = ModerationStatus.pendin
         query = query.where(Submission.submitted_at <= now - timedelta(hours=float(min_age_hours)))
     subs = db.session.scalars(query.order_by(Submission.submitted_at, Submission.id)).all()
     items = {s.id: QueueItem(submission=s, age_hours=(now - s.submitted_at).total_seconds() / 3600) for s in subs}
-    if not items:
-        return []
-    reviewed: dict = {}  # submission id → time of its latest approve or restore
-    for row in _actions_of(list(items)):
-        item = items[row.submission_id]
-        if row.action is Action.hold:
-            item.hits = row.rule_hits
-            item.rules = list(dict.fromkeys(h["rule"] for h in row.rule_hits if "rule" in h))
-        elif row.action in (Action.approve, Action.restore):
-            reviewed[row.submission_id] = row.created_at
-            item.hits, item.rules = [], []
-        item.escalated = row.action is Action.escalate
-        item.escalation_note = row.public_note if item.escalated else None
-    for flag in db.session.scalars(db.select(Flag).where(Flag.submission_id.in_(list(items)))):
-        since = reviewed.get(flag.submission_id)
-        if since is None or flag.created_at >= since:
-            item = items[flag.submission_id]
-            item.flags += 1
-            item.flag_categories[flag.category.value] = item.flag_categories.get(flag.category.value, 0) + 1
-    out = list(items.values())
+    out = _annotated(items, "submission_id")
     if rule:
         out = [i for i in out if rule in i.rules]
     if min_flags:
@@ -207,18 +236,66 @@ def queue(consultation, state: ModerationStatus | None = ModerationStatus.pendin
     return out
 
 
-def _actions_of(submission_ids: list[int]) -> list[ModerationAction]:
-    """Audit rows of these submissions in the order they were written."""
+def comment_queue(consultation, state: ModerationStatus | None = ModerationStatus.pending, *,
+                  now=None) -> list[QueueItem]:
+    """The moderation queue of ``consultation``'s discussion comments in ``state`` (all states
+    when ``None``), oldest first: :class:`QueueItem` rows with ``comment`` set, read the same way
+    as :func:`queue` (latest hold's hits, flags since the last review, escalation)."""
+    from ..common.types import utcnow
+    from ..discussion.models import Comment
+
+    now = now or utcnow()
+    query = db.select(Comment).where(Comment.consultation_id == consultation.id)
+    if state is not None:
+        query = query.where(Comment.moderation_status == state)
+    comments = db.session.scalars(query.order_by(Comment.created_at, Comment.id)).all()
+    items = {c.id: QueueItem(submission=None, comment=c, age_hours=(now - c.created_at).total_seconds() / 3600)
+             for c in comments}
+    return _annotated(items, "comment_id")
+
+
+def _annotated(items: dict[int, QueueItem], column: str) -> list[QueueItem]:
+    """Fill hits, flags and escalation of queue ``items`` (content id → item) from the audit log
+    and the flags, reading rows whose ``column`` (``submission_id`` or ``comment_id``) names them."""
+    if not items:
+        return []
+    reviewed: dict = {}  # content id → time of its latest approve or restore
+    for row in _actions_of(list(items), column):
+        item = items[getattr(row, column)]
+        if row.action is Action.hold:
+            item.hits = row.rule_hits
+            item.rules = list(dict.fromkeys(h["rule"] for h in row.rule_hits if "rule" in h))
+        elif row.action in (Action.approve, Action.restore):
+            reviewed[getattr(row, column)] = row.created_at
+            item.hits, item.rules = [], []
+        item.escalated = row.action is Action.escalate
+        item.escalation_note = row.public_note if item.escalated else None
+    flag_column = getattr(Flag, column)
+    for start in range(0, len(items), 500):
+        chunk = list(items)[start:start + 500]
+        for flag in db.session.scalars(db.select(Flag).where(flag_column.in_(chunk))):
+            since = reviewed.get(getattr(flag, column))
+            if since is None or flag.created_at >= since:
+                item = items[getattr(flag, column)]
+                item.flags += 1
+                item.flag_categories[flag.category.value] = item.flag_categories.get(flag.category.value, 0) + 1
+    return list(items.values())
+
+
+def _actions_of(ids: list[int], column: str = "submission_id") -> list[ModerationAction]:
+    """Audit rows about these submissions (or comments, with ``column="comment_id"``) in the
+    order they were written."""
     rows: list[ModerationAction] = []
-    for start in range(0, len(submission_ids), 500):
-        chunk = submission_ids[start:start + 500]
-        rows += db.session.scalars(db.select(ModerationAction).where(ModerationAction.submission_id.in_(chunk))).all()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows += db.session.scalars(db.select(ModerationAction).where(
+            getattr(ModerationAction, column).in_(chunk))).all()
     return sorted(rows, key=lambda r: r.id)
 
 
 def history(submission) -> list[ModerationAction]:
-    """The audit rows of one submission, oldest first."""
-    return db.session.scalars(db.select(ModerationAction).where(ModerationAction.submission_id == submission.id)
+    """The audit rows of one submission (or comment), oldest first."""
+    return db.session.scalars(db.select(ModerationAction).where(_about(ModerationAction, submission))
                               .order_by(ModerationAction.id)).all()
 
 
@@ -227,7 +304,7 @@ def latest_decision(submission) -> ModerationAction | None:
     restore or an appeal's decision; escalations, redactions and erasures leave the state as it
     was and are skipped), or ``None``."""
     return db.session.scalar(db.select(ModerationAction).where(
-        ModerationAction.submission_id == submission.id,
+        _about(ModerationAction, submission),
         ModerationAction.action.not_in([Action.escalate, Action.redact, Action.erase]))
                              .order_by(ModerationAction.id.desc()).limit(1))
 
@@ -235,9 +312,7 @@ def latest_decision(submission) -> ModerationAction | None:
 def hidden_notice(submission) -> tuple[str | None, str | None]:
     """For a hidden submission, the ``(reason code, public note)`` of the hide that the public
     sees in its place ("hidden by a moderator: reason"); ``(None, None)`` when none is logged."""
-    row = db.session.scalar(db.select(ModerationAction).where(
-        ModerationAction.submission_id == submission.id, ModerationAction.action == Action.hide)
-        .order_by(ModerationAction.id.desc()).limit(1))
+    row = _hider(submission)
     return (row.reason, row.public_note) if row is not None else (None, None)
 
 
@@ -302,12 +377,15 @@ def erase_original(original: RedactedOriginal, actor) -> ModerationAction:
                 rule_hits=[{"original_id": original.id}])
 
 
-def waiting_count(consultation) -> int:
-    """How many submissions of ``consultation`` wait for a moderator."""
+def waiting_count(consultation, *, comments: bool = False) -> int:
+    """How many submissions (or, with ``comments``, discussion comments) of ``consultation``
+    wait for a moderator."""
+    from ..discussion.models import Comment
     from ..submissions.models import Submission
 
-    return db.session.scalar(db.select(db.func.count()).select_from(Submission).where(
-        Submission.consultation_id == consultation.id, Submission.moderation_status == ModerationStatus.pending))
+    model = Comment if comments else Submission
+    return db.session.scalar(db.select(db.func.count()).select_from(model).where(
+        model.consultation_id == consultation.id, model.moderation_status == ModerationStatus.pending))
 
 
 MAX_APPEAL_CHARS = 2000
@@ -398,10 +476,10 @@ def flags_since_review(submission) -> int:
     """Flags on ``submission`` since a moderator last approved or restored it."""
     reviewed = db.session.scalar(
         db.select(ModerationAction.created_at).where(
-            ModerationAction.submission_id == submission.id,
+            _about(ModerationAction, submission),
             ModerationAction.action.in_([Action.approve, Action.restore]))
         .order_by(ModerationAction.id.desc()).limit(1))
-    query = db.select(db.func.count()).select_from(Flag).where(Flag.submission_id == submission.id)
+    query = db.select(db.func.count()).select_from(Flag).where(_about(Flag, submission))
     if reviewed is not None:
         query = query.where(Flag.created_at >= reviewed)
     return db.session.scalar(query) or 0
@@ -410,7 +488,7 @@ def flags_since_review(submission) -> int:
 def flag_submission(submission, *, visitor: str, category: FlagCategory | str, note: str | None = None,
                     account: str | None = None, address_hash: str | None = None,
                     threshold: int = 3) -> tuple[Flag, bool]:
-    """Record one visitor's flag on a published submission (flushed).
+    """Record one visitor's flag on a published submission or comment (flushed).
 
     When the flags since the last review reach ``threshold`` the submission is held (pending) for
     review and a ``hold`` row with rule ``flags`` is logged, whatever the consultation's mode.
@@ -445,10 +523,10 @@ def flag_submission(submission, *, visitor: str, category: FlagCategory | str, n
         raise ValidationFailed({"note": [_l("Say what is wrong.")]})
     keys = [k for k in (visitor, account) if k]
     exists = db.session.scalar(db.select(Flag.id).where(
-        Flag.submission_id == submission.id, db.or_(Flag.visitor.in_(keys), Flag.account.in_(keys))).limit(1))
+        _about(Flag, submission), db.or_(Flag.visitor.in_(keys), Flag.account.in_(keys))).limit(1))
     if exists is not None:
         raise AlreadyFlagged("this visitor already flagged this submission")
-    flag = Flag(submission_id=submission.id, visitor=visitor, account=account, category=category, note=note,
+    flag = Flag(**_target(submission), visitor=visitor, account=account, category=category, note=note,
                 address_hash=address_hash)
     db.session.add(flag)
     db.session.flush()
@@ -463,8 +541,7 @@ def flag_submission(submission, *, visitor: str, category: FlagCategory | str, n
 
 def flags_of(submission) -> list[Flag]:
     """All flags on ``submission``, oldest first (for moderators: category and note, no visitor)."""
-    return db.session.scalars(db.select(Flag).where(Flag.submission_id == submission.id)
-                              .order_by(Flag.id)).all()
+    return db.session.scalars(db.select(Flag).where(_about(Flag, submission)).order_by(Flag.id)).all()
 
 
 def escalate(submission, actor, *, note: str | None = None) -> ModerationAction:
@@ -480,14 +557,17 @@ def escalate(submission, actor, *, note: str | None = None) -> ModerationAction:
 
 
 def apply(submission, actor, action: str, *, reason: str | None = None, public_note: str | None = None):
-    """One moderator's action by name: ``approve``, ``hide``, ``restore``, ``redact`` or
-    ``escalate`` (see :func:`moderate`, :func:`redact_submission`, :func:`escalate`); flushed.
+    """One moderator's action by name on a submission or comment: ``approve``, ``hide``,
+    ``restore``, ``redact`` (submissions only) or ``escalate`` (see :func:`moderate`,
+    :func:`redact_submission`, :func:`escalate`); flushed.
 
     Raises:
         NotAllowedHere: the action does not apply to the submission now.
         ValueError: an unknown action.
     """
     if action == "redact":
+        if is_comment(submission):
+            raise NotAllowedHere("a comment is hidden (reason: personal data), not redacted")
         return redact_submission(submission, actor, public_note=public_note)
     if action == "escalate":
         return escalate(submission, actor, note=public_note)

@@ -1,8 +1,9 @@
 """Keep the search index in step with what the public may read, and search it.
 
-Every commit that changed a consultation, a submission or an answer re-indexes those items
-(:func:`_reindex`, run from the session's ``before_commit``): published consultations and quotable
-submissions get their current text, everything else is removed. Searching uses SQLite FTS5
+Every commit that changed a consultation, a submission, an answer or a discussion comment
+re-indexes those items (:func:`_reindex`, run from the session's ``before_commit``): published
+consultations, quotable submissions and published comments get their current text, everything
+else is removed. Searching uses SQLite FTS5
 (``MATCH``, bm25 ranking, ``snippet()``) or PostgreSQL full text (``to_tsvector('simple')``,
 ``plainto_tsquery``, ``ts_rank``, ``ts_headline``); the ``simple`` configuration and FTS5's
 ``unicode61`` tokenizer both work for Bahasa Indonesia and English alike (no stemming). Results
@@ -41,6 +42,18 @@ def _submission_text(connection, submission_id: int) -> tuple[int, str] | None:
     return row.consultation_id, "\n".join(t for t in [row.body, *answers] if t)
 
 
+def _comment_text(connection, comment_id: int) -> tuple[int, str] | None:
+    """``(consultation id, text)`` of a discussion comment the public may read now, else ``None``."""
+    from ..discussion.models import Comment
+
+    row = connection.execute(select(Comment.consultation_id, Comment.moderation_status, Comment.removed_at,
+                                    Comment.body).where(Comment.id == comment_id)).first()
+    if row is None or ModerationStatus(row.moderation_status) is not ModerationStatus.published \
+            or row.removed_at is not None:
+        return None
+    return row.consultation_id, row.body
+
+
 def _consultation_text(connection, consultation_id: int) -> str | None:
     from ..consultations.models import Consultation, Lifecycle
 
@@ -71,10 +84,12 @@ def _put(connection, kind: str, ref_id: int, found) -> None:
                                                           text=body))
 
 
-def reindex(connection, *, submissions=(), consultations=()) -> None:
-    """Re-index the given submission and consultation ids on ``connection`` (Core statements)."""
+def reindex(connection, *, submissions=(), consultations=(), comments=()) -> None:
+    """Re-index the given submission, consultation and comment ids on ``connection`` (Core statements)."""
     for sid in set(submissions):
         _put(connection, "submission", sid, _submission_text(connection, sid))
+    for cid in set(comments):
+        _put(connection, "comment", cid, _comment_text(connection, cid))
     for cid in set(consultations):
         body = _consultation_text(connection, cid)
         _put(connection, "consultation", cid, (cid, body) if body else None)
@@ -83,24 +98,30 @@ def reindex(connection, *, submissions=(), consultations=()) -> None:
 def rebuild() -> int:
     """Re-index everything (``flask consult reindex``); returns how many entries there are."""
     from ..consultations.models import Consultation
+    from ..discussion.models import Comment
     from ..submissions.models import Submission
 
     connection = db.session.connection()
     connection.execute(delete(SearchEntry))
     reindex(connection, submissions=db.session.scalars(select(Submission.id)).all(),
-            consultations=db.session.scalars(select(Consultation.id)).all())
+            consultations=db.session.scalars(select(Consultation.id)).all(),
+            comments=db.session.scalars(select(Comment.id)).all())
     db.session.commit()
     return db.session.scalar(select(db.func.count()).select_from(SearchEntry))
 
 
 def _touched(session: Session, _context) -> None:
-    """after_flush: remember which submissions and consultations this transaction changed."""
+    """after_flush: remember which submissions, consultations and comments this transaction changed."""
     from ..consultations.models import Consultation
+    from ..discussion.models import Comment
     from ..submissions.models import Answer, Submission
 
-    pending = session.info.setdefault("search_touched", {"submissions": set(), "consultations": set()})
+    pending = session.info.setdefault("search_touched", {"submissions": set(), "consultations": set(),
+                                                         "comments": set()})
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        if isinstance(obj, Submission) and obj.id is not None:
+        if isinstance(obj, Comment) and obj.id is not None:
+            pending["comments"].add(obj.id)
+        elif isinstance(obj, Submission) and obj.id is not None:
             pending["submissions"].add(obj.id)
         elif isinstance(obj, Answer) and obj.submission_id is not None:
             pending["submissions"].add(obj.submission_id)
@@ -112,7 +133,7 @@ def _before_commit(session: Session) -> None:
     """before_commit: re-index what this transaction changed, inside the same transaction."""
     session.flush()
     pending = session.info.pop("search_touched", None)
-    if pending and (pending["submissions"] or pending["consultations"]):
+    if pending and any(pending.values()):
         reindex(session.connection(), **pending)
 
 
@@ -131,13 +152,17 @@ def init_app(app) -> None:
 
 @dataclass
 class Hit:
-    """One search result: ``kind`` ("consultation" or "submission"), the consultation, the
-    submission reference (submissions only) and a snippet with the matches in ``<mark>``."""
+    """One search result: ``kind`` ("consultation", "submission" or "comment"), the
+    consultation, the submission reference (submissions only), a snippet with the matches in
+    ``<mark>``, and for a comment its id and its question's key (``None``: the consultation's
+    own discussion)."""
 
     kind: str
     consultation: object
     reference: str | None
     snippet: Markup
+    comment_id: int | None = None
+    question_key: str | None = None
 
 
 def words_of(query: str) -> list[str]:
@@ -180,6 +205,13 @@ def search(query: str, *, limit: int = 30) -> list[Hit]:
         Consultation.id.in_({r.consultation_id for r in rows}), Consultation.lifecycle == Lifecycle.published))}
     subs = {s.id: s for s in db.session.scalars(select(Submission).where(
         Submission.id.in_({r.ref_id for r in rows if r.kind == "submission"})))}
+    from ..consultations.models import Question
+    from ..discussion.models import Comment
+
+    comments = {c.id: c for c in db.session.scalars(select(Comment).where(
+        Comment.id.in_({r.ref_id for r in rows if r.kind == "comment"})))}
+    keys = dict(db.session.execute(select(Question.id, Question.key).where(
+        Question.id.in_({c.question_id for c in comments.values() if c.question_id}))).all())
     hits = []
     for row in rows:
         consultation = consultations.get(row.consultation_id)
@@ -190,6 +222,12 @@ def search(query: str, *, limit: int = 30) -> list[Hit]:
             if sub is None or not passes(sub, Audience.QUOTABLE):
                 continue
             hits.append(Hit("submission", consultation, sub.reference, _marked(row.snippet)))
+        elif row.kind == "comment":
+            comment = comments.get(row.ref_id)
+            if comment is None or not passes(comment, Audience.PUBLIC) or comment.removed_at is not None:
+                continue
+            hits.append(Hit("comment", consultation, None, _marked(row.snippet), comment_id=comment.id,
+                            question_key=keys.get(comment.question_id)))
         else:
             hits.append(Hit("consultation", consultation, None, _marked(row.snippet)))
         if len(hits) == limit:

@@ -36,13 +36,19 @@ def test_main_pages_have_no_serious_accessibility_violation(live_app, audit_page
 
     app, base = live_app
     setup_consultation(app)
+    from consult.accounts.services import get_by_email
+    from consult.discussion.services import post_comment
+
     with app.app_context():
         run_analysis(request_analysis(get_by_slug("asn"), n_themes=2))
-        get_by_slug("asn").answered = True
+        consultation = get_by_slug("asn")
+        first = post_comment(consultation, get_by_email("perancang@example.org"), "Mutasi harus terbuka.")
+        post_comment(consultation, get_by_email("perancang@example.org"), "Setuju.", parent=first)
+        consultation.answered = True
         db.session.commit()
     page = audit_page
     problems = []
-    for path in ("/", "/c/asn", "/c/asn/submit", "/c/asn/submissions", "/c/asn/results", "/search?q=mutasi",
+    for path in ("/", "/c/asn", "/c/asn/submit", "/c/asn/submissions", "/c/asn/results", "/search?q=mutasi", "/c/asn/discussion",
                  "/auth/login", "/auth/register", "/p/privacy"):
         problems += _audit(page, base + path)
     # a receipt page, from a real submission
@@ -62,4 +68,10 @@ def test_main_pages_have_no_serious_accessibility_violation(live_app, audit_page
     problems += _audit(page, page.url)
     for path in ("/staff/c/asn/responses", "/staff/c/asn/codebook"):
         problems += _audit(page, base + path)
+    with app.app_context():  # open again, so the discussion shows its comment, reply, vote and flag forms
+        get_by_slug("asn").answered = False
+        db.session.commit()
+    for path in ("/c/asn/questions/penempatan/discussion", "/c/asn/discussion"):
+        problems += _audit(page, base + path)
+    assert page.locator("form.vote").count() >= 2
     assert not problems, "\n".join(problems)

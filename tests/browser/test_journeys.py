@@ -279,3 +279,66 @@ def test_an_admin_sets_up_a_consultation_entirely_in_the_browser(live_app, page)
     text = page.locator("main").inner_text()
     assert "Bagaimana sebaiknya ASN ditempatkan?" in text and "Konsultasi Publik Kabupaten Uji" in page.title() + \
         page.locator("header").inner_text()
+
+
+def _sign_in(page, base: str, email: str) -> None:
+    page.goto(base + "/auth/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label(re.compile("Kata sandi|Password")).fill("correct-horse-1")
+    page.locator("main button[type=submit]").first.click()
+
+
+def test_citizens_discuss_a_question_vote_and_a_moderator_hides_a_comment(live_app, page, browser):
+    """On a phone-sized screen: one citizen comments on a question, another agrees and replies,
+    sorting works without JavaScript, and a moderator hides a comment with a public reason."""
+    from consult.accounts.models import Role
+    from consult.accounts.services import create_user, grant_role
+    from consult.consultations.queries import get_by_slug
+
+    app, base = live_app
+    setup_consultation(app)
+    with app.app_context():
+        for email in ("ani@example.org", "budi@example.org"):
+            create_user(email, "correct-horse-1")
+        grant_role(create_user("moderator@example.org", "correct-horse-1"), get_by_slug("asn"), Role.moderator)
+        db.session.commit()
+    page.goto(base + "/c/asn")
+    page.get_by_role("link", name="Diskusikan pertanyaan ini").first.click()
+    assert "Masuk" in page.locator("main").inner_text() and page.locator("textarea").count() == 0
+    _sign_in(page, base, "ani@example.org")
+    page.goto(base + "/c/asn/questions/penempatan/discussion")
+    page.get_by_label(re.compile("^Komentar Anda")).fill("Penempatan harus sesuai kompetensi, bukan kedekatan.")
+    page.get_by_label(re.compile("Anda berbicara sebagai")).select_option("citizen")
+    page.get_by_role("button", name="Kirim komentar").click()
+    assert "Komentar Anda sudah terbit" in page.locator("body").inner_text()
+    assert "Penempatan harus sesuai kompetensi" in page.locator("ol.comments").inner_text()
+
+    other = browser.new_page(viewport={"width": 360, "height": 740}, locale="id-ID")
+    _sign_in(other, base, "budi@example.org")
+    other.goto(base + "/c/asn/questions/penempatan/discussion")
+    other.get_by_role("button", name="Setuju", exact=True).click()
+    assert "Setuju 1 · Tidak setuju 0 · Lewati 0" in other.locator("ol.comments").inner_text()
+    assert other.get_by_role("button", name="Setuju", exact=True).get_attribute("aria-pressed") == "true"
+    other.get_by_role("button", name="Tidak setuju", exact=True).click()  # a vote can be changed
+    assert "Setuju 0 · Tidak setuju 1 · Lewati 0" in other.locator("ol.comments").inner_text()
+    other.get_by_text("Balas", exact=True).click()
+    other.get_by_label(re.compile("^Balasan Anda")).fill("Setuju, dan hasil penempatan diumumkan.")
+    other.get_by_role("button", name="Kirim balasan").click()
+    assert "hasil penempatan diumumkan" in other.locator("ol.replies").inner_text()
+    other.get_by_role("link", name="Terbaru").click()
+    assert "sort=newest" in other.url
+
+    _sign_in(page, base, "moderator@example.org")
+    page.goto(base + "/staff/c/asn/moderation")
+    page.get_by_role("link", name="Komentar diskusi").click()
+    page.get_by_role("link", name=re.compile("^Dipublikasikan")).click()
+    card = page.locator("article:has-text('hasil penempatan diumumkan')")
+    card.get_by_label("Tindakan").select_option("hide")
+    card.get_by_label("Alasan (wajib untuk menyembunyikan)").select_option("off_topic")
+    card.get_by_label("Catatan publik").fill("Di luar pokok bahasan.")
+    card.get_by_role("button", name="Terapkan").click()
+    assert "selesai" in page.locator("body").inner_text()
+    other.goto(base + "/c/asn/questions/penempatan/discussion")
+    thread = other.locator("ol.comments").inner_text()
+    assert "hasil penempatan diumumkan" not in thread and "Di luar pokok bahasan." in thread
+    other.close()

@@ -1,0 +1,252 @@
+"""Discussion: comments, one level of replies, votes (one per person), sorting, and the
+moderation gate — through the services and the test client."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from consult.accounts.services import get_by_email
+from consult.common.mixins import ModerationStatus
+from consult.consultations.queries import get_by_slug
+from consult.discussion import services
+from consult.discussion.models import Comment, CommentVote
+from consult.errors import ValidationFailed
+from consult.extensions import db
+from consult.moderation import services as moderation
+
+
+def _user(app, email):
+    from consult.accounts.services import create_user
+
+    user = get_by_email(email) or create_user(email, "correct-horse-1")
+    db.session.flush()
+    return user
+
+
+def test_comment_reply_and_one_level_only(app, make_consultation):
+    slug = make_consultation()
+    with app.app_context():
+        consultation = get_by_slug(slug)
+        ani, budi = _user(app, "ani@example.org"), _user(app, "budi@example.org")
+        top = services.post_comment(consultation, ani, "  Penilaian kinerja harus terbuka.  ")
+        assert top.body == "Penilaian kinerja harus terbuka." and top.moderation_status is ModerationStatus.published
+        question = consultation.questions[0]
+        on_question = services.post_comment(consultation, budi, "Penempatan sesuai kompetensi.", question=question)
+        reply = services.post_comment(consultation, budi, "Setuju, dan diumumkan.", parent=top)
+        assert reply.parent_id == top.id and reply.question_id is None
+        with pytest.raises(ValidationFailed):
+            services.post_comment(consultation, ani, "Balasan atas balasan.", parent=reply)
+        with pytest.raises(ValidationFailed) as empty:
+            services.post_comment(consultation, ani, "   ")
+        assert "body" in empty.value.errors
+        with pytest.raises(ValidationFailed):
+            services.post_comment(consultation, ani, "x" * (services.MAX_COMMENT_CHARS + 1))
+        db.session.commit()
+        whole = services.thread(consultation, None)
+        assert [e.id for e in whole] == [top.id] and [r.id for r in whole[0].replies] == [reply.id]
+        assert [e.id for e in services.thread(consultation, question)] == [on_question.id]
+        assert services.public_counts(consultation) == {None: 2, question.id: 1}
+
+
+def test_closed_consultation_takes_no_comments_or_votes(app, make_consultation, make_comment):
+    slug = make_consultation(state="closed")
+    cid = make_comment(slug, "Komentar lama.")
+    with app.app_context():
+        consultation = get_by_slug(slug)
+        user = _user(app, "ani@example.org")
+        with pytest.raises(services.DiscussionClosed):
+            services.post_comment(consultation, user, "Terlambat.")
+        with pytest.raises(services.DiscussionClosed):
+            services.cast_vote(consultation, db.session.get(Comment, cid), user, "agree")
+
+
+def test_one_vote_per_person_changeable_and_enforced_by_the_database(app, make_consultation, make_comment):
+    slug = make_consultation()
+    cid = make_comment(slug, "Mutasi tiap dua tahun.")
+    with app.app_context():
+        consultation, comment = get_by_slug(slug), db.session.get(Comment, cid)
+        ani = _user(app, "ani@example.org")
+        services.cast_vote(consultation, comment, ani, "agree")
+        services.cast_vote(consultation, comment, ani, "disagree")
+        db.session.commit()
+        rows = db.session.scalars(db.select(CommentVote).where(CommentVote.comment_id == cid)).all()
+        assert [(r.user_id, r.value) for r in rows] == [(ani.id, -1)]
+        with pytest.raises(ValueError):
+            services.cast_vote(consultation, comment, ani, "maybe")
+        db.session.add(CommentVote(comment_id=cid, user_id=ani.id, value=1))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        db.session.add(CommentVote(comment_id=cid, user_id=_user(app, "budi@example.org").id, value=5))
+        with pytest.raises(IntegrityError):  # agree, disagree or pass only
+            db.session.commit()
+
+
+def test_sorting_most_agreed_most_divisive_newest(app, make_consultation, make_comment):
+    slug = make_consultation()
+    ids = [make_comment(slug, f"Komentar {name}.") for name in ("popular", "split", "fresh")]
+    with app.app_context():
+        consultation = get_by_slug(slug)
+        voters = [_user(app, f"v{i}@example.org") for i in range(6)]
+        comments = [db.session.get(Comment, i) for i in ids]
+        for v in voters[:5]:
+            services.vote(comments[0], v, "agree")
+        services.vote(comments[0], voters[5], "disagree")
+        for v in voters[:3]:
+            services.vote(comments[1], v, "agree")
+        for v in voters[3:6]:
+            services.vote(comments[1], v, "disagree")
+        services.vote(comments[2], voters[0], "pass")
+        db.session.commit()
+        assert [e.id for e in services.thread(consultation, sort="agreed")] == [ids[0], ids[1], ids[2]]
+        assert [e.id for e in services.thread(consultation, sort="divisive")] == [ids[1], ids[0], ids[2]]
+        assert [e.id for e in services.thread(consultation, sort="newest")] == [ids[2], ids[1], ids[0]]
+        tally = services.thread(consultation, sort="agreed")[0].tally
+        assert (tally.agree, tally.disagree, tally.passed) == (5, 1, 0)
+        with pytest.raises(ValueError):
+            services.thread(consultation, sort="random")
+
+
+def test_rules_hold_personal_data_and_pre_moderation_waits(app, make_consultation):
+    slug, pre = make_consultation(), make_consultation(moderation="pre")
+    with app.app_context():
+        user = _user(app, "ani@example.org")
+        held = services.post_comment(get_by_slug(slug), user, "Hubungi saya di 081234567890 ya.")
+        assert held.moderation_status is ModerationStatus.pending
+        assert [r.action.value for r in moderation.history(held)] == ["hold"]
+        waiting = services.post_comment(get_by_slug(pre), user, "Komentar biasa.")
+        assert waiting.moderation_status is ModerationStatus.pending
+        db.session.commit()
+        assert services.public_counts(get_by_slug(slug)) == {}
+        assert [i.comment.id for i in moderation.comment_queue(get_by_slug(slug))] == [held.id]
+        assert moderation.comment_queue(get_by_slug(slug))[0].rules == ["phone"]
+
+
+def test_hidden_and_pending_text_never_shown_and_not_counted(app, client, make_consultation, make_comment):
+    slug = make_consultation()
+    top = make_comment(slug, "Komentar terbuka.")
+    make_comment(slug, "RAHASIAPENDING tunggu.", status="pending")
+    make_comment(slug, "RAHASIAHIDDEN kasar.", status="hidden")
+    make_comment(slug, "Balasan terbuka.", parent=top)
+    make_comment(slug, "RAHASIAREPLY tunggu.", parent=top, status="pending")
+    for lang in ("id", "en"):
+        page = client.get(f"/c/{slug}/discussion?lang={lang}").get_data(as_text=True)
+        assert "Komentar terbuka." in page and "Balasan terbuka." in page
+        assert "RAHASIA" not in page
+    page = client.get(f"/c/{slug}/discussion?lang=id").get_data(as_text=True)
+    assert "Disembunyikan oleh moderator" in page and "2 komentar" in page
+    assert "<dt>Komentar</dt><dd>2</dd>" in client.get(f"/c/{slug}?lang=id").get_data(as_text=True)
+
+
+def test_moderator_hides_and_restores_a_comment_with_a_public_reason(app, client, make_consultation, make_comment,
+                                                                     make_user, login):
+    slug = make_consultation()
+    cid = make_comment(slug, "Iklan pinjaman murah di sini.")
+    login(make_user("mod@example.org", role="moderator", slug=slug))
+    queue = client.get(f"/staff/c/{slug}/moderation/comments?state=published").get_data(as_text=True)
+    assert "Iklan pinjaman murah" in queue
+    response = client.post(f"/staff/c/{slug}/moderation/comments/{cid}?state=published",
+                           data={"action": "hide", "reason": "spam", "public_note": "Iklan."})
+    assert response.status_code == 302
+    page = client.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
+    assert "Iklan pinjaman" not in page and "Hidden by a moderator: Spam or advertising." in page and "Iklan." in page
+    assert client.post(f"/staff/c/{slug}/moderation/comments/{cid}",
+                       data={"action": "hide", "reason": ""}).status_code == 302  # refused: no reason, nothing changes
+    client.post(f"/staff/c/{slug}/moderation/comments/{cid}?state=hidden", data={"action": "restore"})
+    assert "Iklan pinjaman murah" in client.get(f"/c/{slug}/discussion").get_data(as_text=True)
+    with app.app_context():
+        comment = db.session.get(Comment, cid)
+        assert [r.action.value for r in moderation.history(comment)] == ["hide", "restore"]
+    register = client.get(f"/c/{slug}/moderation-register?lang=en").get_data(as_text=True)
+    assert "Hidden" in register
+
+
+def test_web_journey_comment_reply_vote_flag(app, client, make_consultation, make_user, login):
+    slug = make_consultation()
+    anonymous = client.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
+    assert "Sign in" in anonymous and 'name="body"' not in anonymous
+    make_user("ani@example.org", role="respondent")
+    login("ani@example.org")
+    # a refused comment keeps what was typed
+    too_long = "Panjang " * 400
+    response = client.post(f"/c/{slug}/discussion?lang=en", data={"body": too_long})
+    assert response.status_code == 400 and too_long.strip() in response.get_data(as_text=True)
+    response = client.post(f"/c/{slug}/discussion", data={"body": "Evaluasi kinerja setiap semester.",
+                                                        "stakeholder_type": "academic"})
+    assert response.status_code == 302 and "#comment-" in response.headers["Location"]
+    with app.app_context():
+        cid = db.session.scalar(db.select(Comment.id))
+    response = client.post(f"/c/{slug}/comments/{cid}/reply", data={"body": "Setuju, dengan indikator jelas."})
+    assert response.status_code == 302
+    client.post(f"/c/{slug}/comments/{cid}/vote", data={"vote": "agree"})
+    page = client.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
+    assert "Agree 1 · Disagree 0 · Pass 0" in page and 'aria-pressed="true"' in page and "Academic" in page
+    client.post(f"/c/{slug}/comments/{cid}/vote", data={"vote": "pass"})
+    assert "Agree 0 · Disagree 0 · Pass 1" in client.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
+    # a reply to a reply joins the thread (one level deep); a refused reply keeps what was typed
+    with app.app_context():
+        reply_id = db.session.scalar(db.select(Comment.id).where(Comment.parent_id == cid))
+    assert client.post(f"/c/{slug}/comments/{reply_id}/reply", data={"body": "Balasan kedua."}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(Comment.parent_id).where(Comment.body == "Balasan kedua.")) == cid
+    response = client.post(f"/c/{slug}/comments/{cid}/reply?lang=en", data={"body": "  "})
+    assert response.status_code == 400 and "Write your comment." in response.get_data(as_text=True)
+    response = client.post(f"/c/{slug}/comments/{cid}/reply?lang=en", data={"body": "Panjang " * 400})
+    assert response.status_code == 400 and ("Panjang " * 400).strip() in response.get_data(as_text=True)
+    # a question's discussion
+    response = client.post(f"/c/{slug}/questions/q1/discussion", data={"body": "Penempatan berbasis merit."})
+    assert response.status_code == 302 and "/questions/q1/discussion" in response.headers["Location"]
+    assert client.get(f"/c/{slug}/questions/nope/discussion").status_code == 404
+    # flags: three visitors hold it
+    client.post(f"/c/{slug}/comments/{cid}/flag", data={"category": "spam"})
+    with app.app_context():
+        assert len(moderation.flags_of(db.session.get(Comment, cid))) == 1
+    for i in range(2):
+        other = app.test_client()
+        other.post(f"/c/{slug}/comments/{cid}/flag", data={"category": "off_topic"})
+    with app.app_context():
+        assert db.session.get(Comment, cid).moderation_status is ModerationStatus.pending
+    page = client.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
+    assert "Evaluasi kinerja" not in page and "waiting for a moderator" in page and "Setuju, dengan" in page
+
+
+def test_votes_need_an_account_and_a_public_comment(app, client, make_consultation, make_comment, make_user, login):
+    slug = make_consultation()
+    cid = make_comment(slug, "Komentar.")
+    hidden = make_comment(slug, "Tersembunyi.", status="hidden")
+    response = client.post(f"/c/{slug}/comments/{cid}/vote", data={"vote": "agree"})
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    make_user("ani@example.org", role="respondent")
+    login("ani@example.org")
+    client.post(f"/c/{slug}/comments/{hidden}/vote", data={"vote": "agree"})
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(CommentVote)) == 0
+    other = make_consultation()
+    assert client.post(f"/c/{other}/comments/{cid}/vote", data={"vote": "agree"}).status_code == 404
+
+
+def test_search_finds_published_comments_only(app, client, make_consultation, make_comment):
+    slug = make_consultation()
+    make_comment(slug, "Usulan rotasi jabatan berkala.")
+    make_comment(slug, "Usulan rotasi RAHASIAHIDDEN.", status="hidden")
+    page = client.get("/search?q=rotasi&lang=en").get_data(as_text=True)
+    assert "Comment in the discussion" in page and "RAHASIA" not in page
+    assert page.count("Comment in the discussion") == 1
+
+
+def test_account_data_and_deletion_cover_comments(app, make_consultation, make_comment):
+    from consult.accounts.privacy import delete_account, export_my_data
+
+    slug = make_consultation()
+    top = make_comment(slug, "Komentar Ani.", author="ani@example.org")
+    make_comment(slug, "Balasan Budi.", author="budi@example.org", parent=top)
+    with app.app_context():
+        ani = get_by_email("ani@example.org")
+        services.vote(db.session.get(Comment, top), get_by_email("budi@example.org"), "agree")
+        db.session.commit()
+        data = export_my_data(ani)
+        assert [c["body"] for c in data["comments"]] == ["Komentar Ani."]
+        counts = delete_account(ani)
+        db.session.commit()
+        assert counts["comments_anonymised"] == 1
+        assert db.session.get(Comment, top).author_id is None
