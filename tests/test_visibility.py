@@ -40,6 +40,7 @@ def seeded(app, make_consultation, make_submission, make_comment):
     refs["no consent"] = make_submission(slug, f"{BASE} {SECRETS['no consent']}.", consent=False).reference
     for question in (None, "q1"):
         top = make_comment(slug, f"{BASE} komentar.", question=question)
+        refs.setdefault("comment", top)
         make_comment(slug, f"{BASE} {SECRETS['hidden']} komentar.", question=question, status="hidden")
         make_comment(slug, f"{BASE} {SECRETS['pending']} komentar.", question=question, status="pending")
         make_comment(slug, f"{BASE} {SECRETS['pending']} balasan.", question=question, parent=top, status="pending")
@@ -93,7 +94,8 @@ def test_every_route_is_a_surface_a_declared_exception_or_staff(app):
 def test_every_public_surface_hides_what_it_must(app, client, seeded):
     slug, refs = seeded
     values = {"slug": [slug], "reference": [refs["quotable"], refs["hidden"], refs["no consent"]],
-              "table": ["submissions", "responses"], "fmt": ["csv", "json"], "question_key": ["q1", "q2"]}
+              "table": ["submissions", "responses"], "fmt": ["csv", "json"], "question_key": ["q1", "q2"],
+              "comment_id": [refs["comment"]]}
     visited = 0
     for endpoint in PUBLIC_SURFACES:
         for url in _urls(app, endpoint, values):

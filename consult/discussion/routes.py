@@ -6,20 +6,24 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..common.forms import BaseForm, apply_errors
+from ..common.mixins import ModerationStatus
 from ..common.visibility import not_a_surface, public_surface
 from ..common.visitors import account_hash, address_key, device_hash, visitor_key
 from ..consultations import queries as consultation_queries
 from ..consultations.models import Question
 from ..errors import NotFound, ValidationFailed
 from ..extensions import csrf, db, limiter
-from ..moderation.forms import FLAG_LABELS, REASON_LABELS, FlagForm
+from ..moderation.forms import REASON_LABELS, FlagForm
 from . import services
 from .forms import CommentForm
 from .models import Comment
 
 bp = Blueprint("discussion", __name__)
 
-PAGE_SIZE = 30  # top-level comments per page
+PAGE_SIZE = 10  # top-level comments per page
+REPLIES_SHOWN = 2  # replies shown under a comment in the listing (all on the thread page)
+REPLIES_PER_PAGE = 20  # replies per page of a thread
+EXCERPT_CHARS = 500  # a longer comment is cut in the listing, whole on its thread page
 
 
 def _question(consultation, question_key: str | None) -> Question | None:
@@ -41,28 +45,55 @@ def _sort() -> str:
     return sort if sort in services.SORTS else "agreed"
 
 
-def _render(consultation, question, *, form=None, reply_form=None, reply_to: int | None = None, status: int = 200):
+def _common(consultation) -> dict:
+    """Template values every discussion page needs."""
+    return dict(consultation=consultation, vote_form=BaseForm(formdata=None), sort=_sort(),
+                reasons={r.value: label for r, label in REASON_LABELS.items()}, page_url=_page_url,
+                max_chars=services.MAX_COMMENT_CHARS, excerpt_chars=EXCERPT_CHARS)
+
+
+def _private(response):
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _render(consultation, question, *, form=None, status: int = 200):
+    """The discussion page: a page of top-level comments, each with its first replies."""
     sort = _sort()
     viewer = current_user if current_user.is_authenticated else None
     entries = services.thread(consultation, question, sort=sort, viewer=viewer)
-    page_arg = request.args.get("page", "1")
     pages = max(1, -(-len(entries) // PAGE_SIZE))
-    page = min(int(page_arg), pages) if page_arg.isascii() and page_arg.isdigit() and 0 < len(page_arg) < 6 \
-        and int(page_arg) > 0 else 1
-    if reply_to is not None:  # show the page that holds the comment being answered
-        index = next((i for i, e in enumerate(entries) if e.id == reply_to), 0)
-        page = index // PAGE_SIZE + 1
+    page = _page_number(pages)
     counts = services.public_counts(consultation)
-    response = current_app.make_response((render_template(
-        "discussion/show.html", consultation=consultation, question=question, sort=sort, sorts=services.SORTS,
+    return _private(current_app.make_response((render_template(
+        "discussion/show.html", question=question, sorts=services.SORTS,
         entries=entries[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], page=page, pages=pages,
-        total=counts.get(question.id if question else None, 0), counts=counts,
-        form=form or CommentForm(formdata=None), reply_form=reply_form, reply_to=reply_to,
-        vote_form=BaseForm(formdata=None), flag_form=FlagForm(formdata=None), flag_labels=FLAG_LABELS,
-        reasons={r.value: label for r, label in REASON_LABELS.items()}, page_url=_page_url,
-        max_chars=services.MAX_COMMENT_CHARS), status))
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+        total=counts.get(question.id if question else None, 0), counts=counts, replies_shown=REPLIES_SHOWN,
+        form=form or CommentForm(formdata=None), **_common(consultation)), status)))
+
+
+def _render_thread(consultation, top: Comment, *, form=None, status: int = 200):
+    """One comment with all its replies and the reply form (404 when the public may not see it)."""
+    viewer = current_user if current_user.is_authenticated else None
+    question = db.session.get(Question, top.question_id) if top.question_id else None
+    entry = next((e for e in services.thread(consultation, question, sort="newest", viewer=viewer)
+                  if e.id == top.id), None)
+    if entry is None:
+        raise NotFound(_("No such comment."))
+    pages = max(1, -(-len(entry.replies) // REPLIES_PER_PAGE))
+    page = _page_number(pages) if form is None else pages  # after a refused reply: the last page, by the form
+    return _private(current_app.make_response((render_template(
+        "discussion/thread.html", question=question, entry=entry, form=form or CommentForm(formdata=None),
+        replies=entry.replies[(page - 1) * REPLIES_PER_PAGE:page * REPLIES_PER_PAGE], page=page, pages=pages,
+        **_common(consultation)), status)))
+
+
+def _page_number(pages: int) -> int:
+    """The ``?page=`` argument as a page number from 1 to ``pages`` (1 when missing or malformed)."""
+    arg = request.args.get("page", "1")
+    if arg.isascii() and arg.isdigit() and 0 < len(arg) < 6 and int(arg) > 0:
+        return min(int(arg), pages)
+    return 1
 
 
 def _comment_of(consultation, comment_id: int) -> Comment:
@@ -73,9 +104,16 @@ def _comment_of(consultation, comment_id: int) -> Comment:
 
 
 def _back(consultation, comment: Comment | None, anchor: int | None = None) -> str:
-    question = db.session.get(Question, comment.question_id) if comment is not None and comment.question_id else None
+    """Where to go after a vote or flag: the thread page when the form was on it (``?from=thread``),
+    else the discussion page, at the comment."""
     anchor = anchor or (comment.id if comment is not None else None)
-    return _page_url(consultation, question, sort=_sort(), _anchor=f"comment-{anchor}" if anchor else "comments")
+    fragment = f"comment-{anchor}" if anchor else "comments"
+    if comment is not None and request.args.get("from") == "thread":
+        page = request.args.get("page", "")
+        return url_for("discussion.show_thread", slug=consultation.slug, comment_id=comment.parent_id or comment.id,
+                       _anchor=fragment, **({"page": page} if page.isdigit() and len(page) < 6 else {}))
+    question = db.session.get(Question, comment.question_id) if comment is not None and comment.question_id else None
+    return _page_url(consultation, question, sort=_sort(), _anchor=fragment)
 
 
 def _post(consultation, question, parent: Comment | None):
@@ -104,11 +142,18 @@ def _post(consultation, question, parent: Comment | None):
             db.session.commit()
             if comment.moderation_status.value == "published":
                 flash(_("Your comment is published."), "success")
+                if parent is not None:
+                    shown = db.session.scalar(db.select(db.func.count()).select_from(Comment).where(
+                        Comment.parent_id == parent.id, Comment.moderation_status != ModerationStatus.pending))
+                    return redirect(url_for("discussion.show_thread", slug=consultation.slug, comment_id=parent.id,
+                                            page=max(1, -(-shown // REPLIES_PER_PAGE)), _anchor=f"comment-{comment.id}"))
                 return redirect(_back(consultation, comment))
             flash(_("Thank you. Your comment waits for a moderator before it is shown."), "info")
-            return redirect(_back(consultation, parent))
+            if parent is not None:
+                return redirect(url_for("discussion.show_thread", slug=consultation.slug, comment_id=parent.id))
+            return redirect(_back(consultation, None))
     if parent is not None:
-        return _render(consultation, question, reply_form=form, reply_to=parent.id, status=400)
+        return _render_thread(consultation, parent, form=form, status=400)
     return _render(consultation, question, form=form, status=400)
 
 
@@ -126,6 +171,18 @@ def show(slug: str, question_key: str | None):
     if request.method == "POST":
         return _post(consultation, question, None)
     return _render(consultation, question)
+
+
+@bp.route("/c/<slug>/comments/<int(max=2147483647):comment_id>")
+@public_surface("discussion.show_thread")
+def show_thread(slug: str, comment_id: int):
+    """One comment with all its replies and the form to reply; a reply's link opens its thread."""
+    consultation = consultation_queries.get_by_slug(slug)
+    comment = _comment_of(consultation, comment_id)
+    if comment.parent_id is not None:
+        return redirect(url_for("discussion.show_thread", slug=slug, comment_id=comment.parent_id,
+                                _anchor=f"comment-{comment.id}"))
+    return _render_thread(consultation, comment)
 
 
 @bp.route("/c/<slug>/comments/<int(max=2147483647):comment_id>/reply", methods=["POST"])
@@ -167,18 +224,24 @@ def vote(slug: str, comment_id: int):
     return redirect(_back(consultation, comment))
 
 
-@bp.route("/c/<slug>/comments/<int(max=2147483647):comment_id>/flag", methods=["POST"])
+@bp.route("/c/<slug>/comments/<int(max=2147483647):comment_id>/flag", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["FLAG_RATE_LIMIT"], key_func=visitor_key, methods=["POST"])
 @limiter.limit(lambda: current_app.config["FLAG_ADDRESS_RATE_LIMIT"], key_func=address_key, methods=["POST"])
-@not_a_surface("discussion.flag", "receives a flag (POST) and redirects")
+@public_surface("discussion.flag")
 def flag(slug: str, comment_id: int):
     """A visitor flags a published comment for the moderators (once per visitor; enough flags
-    hold it for review)."""
+    hold it for review). GET shows the comment and the form."""
+    from ..common.visibility import Audience, passes
     from ..moderation import services as moderation
 
     consultation = consultation_queries.get_by_slug(slug)
     comment = _comment_of(consultation, comment_id)
+    if not passes(comment, Audience.PUBLIC) or comment.removed_at is not None:
+        raise NotFound(_("No such comment."))
     form = FlagForm()
+    if request.method == "GET":
+        return _private(current_app.make_response(render_template(
+            "discussion/flag.html", comment=comment, form=form, **_common(consultation))))
     if not form.validate_on_submit():
         flash(_("The flag was not sent: choose what is wrong."), "error")
         return redirect(_back(consultation, comment))
@@ -215,8 +278,9 @@ def too_many(error):
         form = CommentForm()
         if request.endpoint == "discussion.reply":
             parent = _comment_of(consultation, request.view_args["comment_id"])
-            question = db.session.get(Question, parent.question_id) if parent.question_id else None
-            return _render(consultation, question, reply_form=form, reply_to=parent.id, status=429)
+            if parent.parent_id is not None:
+                parent = _comment_of(consultation, parent.parent_id)
+            return _render_thread(consultation, parent, form=form, status=429)
         return _render(consultation, _question(consultation, request.view_args.get("question_key")), form=form,
                        status=429)
     comment_id = request.view_args.get("comment_id")

@@ -60,8 +60,8 @@ def _moderated(slug: str):
 
 @bp.app_template_global("moderation_waiting")
 def moderation_waiting(consultation) -> int:
-    """Submissions waiting for a moderator (for the staff dashboard)."""
-    return services.waiting_count(consultation)
+    """Submissions and discussion comments waiting for a moderator (for the staff dashboard)."""
+    return services.waiting_count(consultation) + services.waiting_count(consultation, comments=True)
 
 
 @register_receipt_panel

@@ -321,10 +321,12 @@ def test_citizens_discuss_a_question_vote_and_a_moderator_hides_a_comment(live_a
     assert other.get_by_role("button", name="Setuju", exact=True).get_attribute("aria-pressed") == "true"
     other.get_by_role("button", name="Tidak setuju", exact=True).click()  # a vote can be changed
     assert "Setuju 0 · Tidak setuju 1 · Lewati 0" in other.locator("ol.comments").inner_text()
-    other.get_by_text("Balas", exact=True).click()
-    other.get_by_label(re.compile("^Balasan Anda")).fill("Setuju, dan hasil penempatan diumumkan.")
+    other.get_by_role("link", name="Balas", exact=True).click()
+    other.get_by_label(re.compile("^Komentar Anda")).fill("Setuju, dan hasil penempatan diumumkan.")
     other.get_by_role("button", name="Kirim balasan").click()
     assert "hasil penempatan diumumkan" in other.locator("ol.replies").inner_text()
+    other.get_by_role("link", name=re.compile("^Diskusi:")).click()
+    assert "hasil penempatan diumumkan" in other.locator("ol.comments").inner_text()
     other.get_by_role("link", name="Terbaru").click()
     assert "sort=newest" in other.url
 

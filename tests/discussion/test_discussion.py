@@ -250,3 +250,39 @@ def test_account_data_and_deletion_cover_comments(app, make_consultation, make_c
         db.session.commit()
         assert counts["comments_anonymised"] == 1
         assert db.session.get(Comment, top).author_id is None
+
+
+def test_thread_page_pages_replies_and_hides_what_it_must(app, client, make_consultation, make_comment):
+    from consult.discussion.routes import REPLIES_PER_PAGE
+
+    slug = make_consultation()
+    top = make_comment(slug, "Komentar induk.")
+    replies = [make_comment(slug, f"Balasan nomor {i}.", parent=top) for i in range(REPLIES_PER_PAGE + 2)]
+    listing = client.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
+    assert "Balasan nomor 1." in listing and "Balasan nomor 2." not in listing  # two replies shown
+    assert f"See all {REPLIES_PER_PAGE + 2} replies" in listing
+    first = client.get(f"/c/{slug}/comments/{top}?lang=en").get_data(as_text=True)
+    assert "Balasan nomor 0." in first and f"Balasan nomor {REPLIES_PER_PAGE}." not in first and "Page 1 of 2" in first
+    second = client.get(f"/c/{slug}/comments/{top}?page=2").get_data(as_text=True)
+    assert f"Balasan nomor {REPLIES_PER_PAGE + 1}." in second
+    # a reply's own link opens its thread at the reply
+    response = client.get(f"/c/{slug}/comments/{replies[0]}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/comments/{top}#comment-{replies[0]}")
+    hidden = make_comment(slug, "RAHASIAHIDDEN induk.", status="hidden")
+    make_comment(slug, "Balasan untuk yang disembunyikan.", parent=hidden)
+    page = client.get(f"/c/{slug}/comments/{hidden}?lang=en").get_data(as_text=True)
+    assert "RAHASIA" not in page and "Hidden by a moderator" in page and "Balasan untuk yang disembunyikan." in page
+    pending = make_comment(slug, "RAHASIAPENDING induk.", status="pending")
+    assert client.get(f"/c/{slug}/comments/{pending}").status_code == 404
+    assert client.get(f"/c/{slug}/comments/{hidden}/flag").status_code == 404
+    flag_page = client.get(f"/c/{slug}/comments/{top}/flag?lang=en").get_data(as_text=True)
+    assert "Komentar induk." in flag_page and 'name="category"' in flag_page
+
+
+def test_long_comments_are_cut_in_the_listing_and_whole_on_their_thread(app, client, make_consultation, make_comment):
+    slug = make_consultation()
+    text = "Usulan panjang tentang penilaian kinerja pegawai. " * 30 + "AKHIR."
+    top = make_comment(slug, text)
+    listing = client.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
+    assert "AKHIR." not in listing and "Read all" in listing
+    assert "AKHIR." in client.get(f"/c/{slug}/comments/{top}").get_data(as_text=True)
