@@ -277,15 +277,34 @@ def moderate_comment(slug: str, comment_id: int):
         flash(_("The action was not understood; nothing changed."), "error")
         return redirect(back)
     try:
-        services.apply(comment, current_user, form.action.data, reason=form.reason.data or None,
-                       public_note=form.public_note.data)
+        row = services.apply(comment, current_user, form.action.data, reason=form.reason.data or None,
+                             public_note=form.public_note.data)
     except services.NotAllowedHere:
         db.session.rollback()
         flash(_("This action does not apply to the comment now (hiding needs a reason); nothing changed."), "error")
         return redirect(back)
     db.session.commit()
+    _tell_commenter(consultation, comment, row)
     flash(_("Comment %(id)d: done.", id=comment.id), "success")
     return redirect(back)
+
+
+def _tell_commenter(consultation, comment, row) -> None:
+    """E-mail a comment's author, in their interface language, that a moderator hid or restored it."""
+    from flask_babel import force_locale
+
+    from ..accounts.models import User
+    from ..common.mail import send_mail
+
+    author = db.session.get(User, comment.author_id) if comment.author_id else None
+    if author is None or row.action not in (Action.hide, Action.restore):
+        return
+    with force_locale(author.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        send_mail(author.email, _("Your comment in the discussion of “%(title)s”", title=consultation.title),
+                  render_template("emails/comment_moderation.txt", consultation=consultation, comment=comment,
+                                  row=row, reason=REASON_LABELS.get(Reason(row.reason)) if row.reason else None,
+                                  url=url_for("discussion.show_thread", slug=consultation.slug,
+                                              comment_id=comment.parent_id or comment.id, _external=True)))
 
 
 @bp.route("/c/<slug>/moderation/mode", methods=["POST"])

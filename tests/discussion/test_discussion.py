@@ -145,9 +145,14 @@ def test_moderator_hides_and_restores_a_comment_with_a_public_reason(app, client
     login(make_user("mod@example.org", role="moderator", slug=slug))
     queue = client.get(f"/staff/c/{slug}/moderation/comments?state=published").get_data(as_text=True)
     assert "Iklan pinjaman murah" in queue
-    response = client.post(f"/staff/c/{slug}/moderation/comments/{cid}?state=published",
-                           data={"action": "hide", "reason": "spam", "public_note": "Iklan."})
+    from consult.extensions import mail
+
+    with mail.record_messages() as outbox:
+        response = client.post(f"/staff/c/{slug}/moderation/comments/{cid}?state=published",
+                               data={"action": "hide", "reason": "spam", "public_note": "Iklan."})
     assert response.status_code == 302
+    assert [m.recipients for m in outbox] == [["warga@example.org"]]
+    assert "Alasan: Spam atau iklan." in outbox[0].body and "Iklan." in outbox[0].body
     page = client.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
     assert "Iklan pinjaman" not in page and "Hidden by a moderator: Spam or advertising." in page and "Iklan." in page
     assert client.post(f"/staff/c/{slug}/moderation/comments/{cid}",
