@@ -312,7 +312,8 @@ def ctx(app):
 @pytest.fixture
 def make_comment(app):
     """Builder: a discussion comment recorded directly in any moderation state, by the account
-    ``author`` (made when missing, password ``correct-horse-1``); returns the comment id."""
+    ``author`` (made when missing, password ``correct-horse-1``); returns the comment id. A hidden
+    comment was public before it was hidden unless ``was_public`` is false."""
     from consult.accounts.services import create_user, get_by_email
     from consult.common.mixins import ModerationStatus
     from consult.consultations.queries import get_by_slug
@@ -320,13 +321,17 @@ def make_comment(app):
     from consult.extensions import db
 
     def make(slug: str, body: str, *, author: str = "warga@example.org", question: str | None = None,
-             parent: int | None = None, status: str = "published") -> int:
+             parent: int | None = None, status: str = "published", was_public: bool = True) -> int:
         with app.app_context():
             consultation = get_by_slug(slug, include_drafts=True)
             user = get_by_email(author) or create_user(author, "correct-horse-1")
             qid = next(q.id for q in consultation.questions if q.key == question) if question else None
             comment = Comment(consultation_id=consultation.id, question_id=qid, parent_id=parent, author_id=user.id,
                               body=body, moderation_status=ModerationStatus(status))
+            if status == "hidden" and was_public:
+                from consult.common.types import utcnow
+
+                comment.published_at = utcnow()
             db.session.add(comment)
             db.session.commit()
             return comment.id

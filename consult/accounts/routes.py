@@ -226,7 +226,8 @@ def reset(token: str):
 @login_required
 @not_a_surface("accounts.account", "the signed-in user's own account page")
 def account():
-    """The account page: name, organisation claims, submissions, data download and deletion."""
+    """The account page: name, organisation claims, submissions, discussion comments (latest 50,
+    with their moderation state), data download and deletion."""
     from ..submissions.models import Submission
 
     form = ProfileForm(obj=current_user)
@@ -245,8 +246,16 @@ def account():
         return redirect(url_for("accounts.account"))
     submissions = db.session.scalars(db.select(Submission).where(Submission.user_id == current_user.id)
                                      .order_by(Submission.id.desc())).all()
+    from ..discussion.services import comments_of
+    from ..moderation.forms import REASON_LABELS
+    from ..moderation.services import hidden_notice
+
+    comments = [(c, hidden_notice(c)[0] if c.moderation_status.value == "hidden" else None)
+                for c in reversed(comments_of(current_user))]
     return render_template("accounts/account.html", form=form, claims=organisations.claims_of(current_user),
-                           submissions=submissions, kinds=ORGANISATION_KIND_LABELS)
+                           submissions=submissions, kinds=ORGANISATION_KIND_LABELS, comments=comments[:50],
+                           more_comments=max(0, len(comments) - 50),
+                           reasons={r.value: label for r, label in REASON_LABELS.items()})
 
 
 @bp.route("/account/data.json")
@@ -277,8 +286,10 @@ def delete_account():
             logout_user()
             counts = privacy.delete_account(user, upload_dir=current_app.config["UPLOAD_DIR"])
             db.session.commit()
-            flash(_("Your account is deleted. Submissions kept without personal data: %(a)d; removed: %(r)d.",
-                    a=counts["anonymised"], r=counts["removed"]), "success")
+            flash(_("Your account is deleted. Submissions kept without personal data: %(a)d; removed: %(r)d. "
+                    "Discussion comments kept without your name: %(ca)d; removed: %(cr)d.",
+                    a=counts["anonymised"], r=counts["removed"], ca=counts["comments_anonymised"],
+                    cr=counts["comments_removed"]), "success")
             return redirect(url_for("consultations.list_consultations"))
     return render_template("accounts/delete.html", form=form)
 

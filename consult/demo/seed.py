@@ -61,8 +61,10 @@ def seed_discussion(consultation: Consultation) -> None:
     db.session.flush()
     made: list[Comment] = []
     first_question = next((q for q in consultation.questions if q.kind is QuestionKind.open), None)
-    for author, question, parent, text in DEMO_COMMENTS:
+    start = utcnow() - timedelta(days=len(DEMO_COMMENTS) + 1)  # in the past: no flood for their authors now
+    for index, (author, question, parent, text) in enumerate(DEMO_COMMENTS):
         comment = Comment(consultation_id=consultation.id, author_id=people[author].id, body=text, language="id",
+                          created_at=start + timedelta(days=index),
                           question_id=first_question.id if question == "FIRST" and first_question else None,
                           parent_id=made[parent].id if parent is not None else None,
                           moderation_status=ModerationStatus.published)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, SmallInteger, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..common.mixins import ModeratedMixin, TimestampMixin
@@ -22,7 +22,10 @@ class Comment(ModeratedMixin, TimestampMixin, db.Model):
     public text by nature, so the "consent" of the gate is the author's act of posting it under
     the wording shown with the form. ``author_id`` becomes ``NULL`` when the author's account is
     deleted and the consultation's rule keeps text anonymised; ``removed_at`` is set (and the body
-    emptied) when the rule removes it but replies hang from it.
+    emptied) when the rule removes it but replies hang from it. ``published_at`` is when it first
+    became public (``NULL``: never; a comment hidden before anyone saw it leaves no placeholder).
+    ``client_token`` is the form's one-time key, so a form sent twice (a double tap on a slow
+    network) records one comment.
     """
 
     __tablename__ = "comments"
@@ -38,11 +41,23 @@ class Comment(ModeratedMixin, TimestampMixin, db.Model):
     body: Mapped[str] = mapped_column(Text, nullable=False)
     language: Mapped[str | None] = mapped_column(String(8))
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     replies: Mapped[list["Comment"]] = relationship(order_by="Comment.id", viewonly=True)
+    consultation = relationship("Consultation", viewonly=True)
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} of {self.consultation_id}>"
+
+
+@event.listens_for(Comment.moderation_status, "set")
+def _first_published(target: Comment, value, oldvalue, initiator) -> None:
+    """Remember when a comment first became public (on creation or on approval)."""
+    from ..common.mixins import ModerationStatus
+
+    if value in (ModerationStatus.published, "published") and target.published_at is None:
+        target.published_at = utcnow()
 
 
 class VoteValue(int, enum.Enum):

@@ -1,14 +1,20 @@
-"""Public discussion pages: read a thread, post a comment or reply, vote, flag."""
+"""Public discussion pages: read a discussion or one thread, post a comment or reply, vote, flag.
+
+Every refused form comes back with what was typed; every redirect after an action lands on the
+page (and, for votes and published comments, the place) where the comment is.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import secrets
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..common.forms import BaseForm, apply_errors
 from ..common.mixins import ModerationStatus
-from ..common.visibility import not_a_surface, public_surface
-from ..common.visitors import account_hash, address_key, device_hash, visitor_key
+from ..common.visibility import Audience, not_a_surface, passes, public_surface
+from ..common.visitors import account_hash, address_key, device_hash, device_id, visitor_key
 from ..consultations import queries as consultation_queries
 from ..consultations.models import Question
 from ..errors import NotFound, ValidationFailed
@@ -24,6 +30,26 @@ PAGE_SIZE = 10  # top-level comments per page
 REPLIES_SHOWN = 2  # replies shown under a comment in the listing (all on the thread page)
 REPLIES_PER_PAGE = 20  # replies per page of a thread
 EXCERPT_CHARS = 500  # a longer comment is cut in the listing, whole on its thread page
+
+
+def _posted(response) -> bool:
+    """Only comments actually recorded count towards the rate limits (not refused forms)."""
+    return bool(g.get("comment_posted"))
+
+
+# one budget for comments and replies together, per account (or device) and per network address
+_post_limits = [
+    limiter.shared_limit(lambda: current_app.config["COMMENT_RATE_LIMIT"], scope="discussion-post",
+                         key_func=visitor_key, methods=["POST"], deduct_when=_posted),
+    limiter.shared_limit(lambda: current_app.config["COMMENT_ADDRESS_RATE_LIMIT"], scope="discussion-post-address",
+                         key_func=address_key, methods=["POST"], deduct_when=_posted),
+]
+
+
+def _limited(view):
+    for limit in reversed(_post_limits):
+        view = limit(view)
+    return view
 
 
 def _question(consultation, question_key: str | None) -> Question | None:
@@ -45,55 +71,68 @@ def _sort() -> str:
     return sort if sort in services.SORTS else "agreed"
 
 
-def _common(consultation) -> dict:
-    """Template values every discussion page needs."""
-    return dict(consultation=consultation, vote_form=BaseForm(formdata=None), sort=_sort(),
-                reasons={r.value: label for r, label in REASON_LABELS.items()}, page_url=_page_url,
-                max_chars=services.MAX_COMMENT_CHARS, excerpt_chars=EXCERPT_CHARS)
-
-
-def _private(response):
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
-
-
-def _render(consultation, question, *, form=None, status: int = 200):
-    """The discussion page: a page of top-level comments, each with its first replies."""
-    sort = _sort()
-    viewer = current_user if current_user.is_authenticated else None
-    entries = services.thread(consultation, question, sort=sort, viewer=viewer)
-    pages = max(1, -(-len(entries) // PAGE_SIZE))
-    page = _page_number(pages)
-    counts = services.public_counts(consultation)
-    return _private(current_app.make_response((render_template(
-        "discussion/show.html", question=question, sorts=services.SORTS,
-        entries=entries[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], page=page, pages=pages,
-        total=counts.get(question.id if question else None, 0), counts=counts, replies_shown=REPLIES_SHOWN,
-        form=form or CommentForm(formdata=None), **_common(consultation)), status)))
-
-
-def _render_thread(consultation, top: Comment, *, form=None, status: int = 200):
-    """One comment with all its replies and the reply form (404 when the public may not see it)."""
-    viewer = current_user if current_user.is_authenticated else None
-    question = db.session.get(Question, top.question_id) if top.question_id else None
-    entry = next((e for e in services.thread(consultation, question, sort="newest", viewer=viewer)
-                  if e.id == top.id), None)
-    if entry is None:
-        raise NotFound(_("No such comment."))
-    pages = max(1, -(-len(entry.replies) // REPLIES_PER_PAGE))
-    page = _page_number(pages) if form is None else pages  # after a refused reply: the last page, by the form
-    return _private(current_app.make_response((render_template(
-        "discussion/thread.html", question=question, entry=entry, form=form or CommentForm(formdata=None),
-        replies=entry.replies[(page - 1) * REPLIES_PER_PAGE:page * REPLIES_PER_PAGE], page=page, pages=pages,
-        **_common(consultation)), status)))
-
-
 def _page_number(pages: int) -> int:
     """The ``?page=`` argument as a page number from 1 to ``pages`` (1 when missing or malformed)."""
     arg = request.args.get("page", "1")
     if arg.isascii() and arg.isdigit() and 0 < len(arg) < 6 and int(arg) > 0:
         return min(int(arg), pages)
     return 1
+
+
+def _viewer():
+    return current_user if current_user.is_authenticated else None
+
+
+def _new_form(form: CommentForm | None) -> CommentForm:
+    """``form`` (a refused one, with what was typed) or a blank one with a fresh one-time key."""
+    if form is None:
+        form = CommentForm(formdata=None)
+    if not form.client_token.data:
+        form.client_token.data = secrets.token_urlsafe(24)
+    return form
+
+
+def _common(consultation) -> dict:
+    """Template values every discussion page needs; also gives a new visitor the device cookie
+    (so flags and limits count per device, not per network address)."""
+    device_id()
+    return dict(consultation=consultation, sort=_sort(), page_url=_page_url,
+                reasons={r.value: label for r, label in REASON_LABELS.items()},
+                max_chars=services.MAX_COMMENT_CHARS, excerpt_chars=EXCERPT_CHARS)
+
+
+def _private(body, status: int = 200):
+    response = current_app.make_response((body, status))
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _render(consultation, question, *, form=None, status: int = 200):
+    """The discussion page: a page of top-level comments, each with its first replies."""
+    entries = services.thread(consultation, question, sort=_sort(), viewer=_viewer())
+    pages = max(1, -(-len(entries) // PAGE_SIZE))
+    page = _page_number(pages) if form is None else 1  # a refused comment: its form is on page 1
+    counts = services.public_counts(consultation)
+    return _private(render_template(
+        "discussion/show.html", question=question, sorts=services.SORTS,
+        entries=entries[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], page=page, pages=pages,
+        total=counts.get(question.id if question else None, 0), counts=counts, replies_shown=REPLIES_SHOWN,
+        form=_new_form(form), **_common(consultation)), status)
+
+
+def _render_thread(consultation, top: Comment, *, form=None, status: int = 200):
+    """One comment with all its replies and the reply form (404 when the public may not see it)."""
+    question = db.session.get(Question, top.question_id) if top.question_id else None
+    entry = next((e for e in services.thread(consultation, question, sort="newest", viewer=_viewer())
+                  if e.id == top.id), None)
+    if entry is None:
+        raise NotFound(_("No such comment."))
+    pages = max(1, -(-len(entry.replies) // REPLIES_PER_PAGE))
+    page = _page_number(pages) if form is None else pages  # a refused reply: the last page, by the form
+    return _private(render_template(
+        "discussion/thread.html", question=question, entry=entry, form=_new_form(form),
+        replies=entry.replies[(page - 1) * REPLIES_PER_PAGE:page * REPLIES_PER_PAGE], page=page, pages=pages,
+        **_common(consultation)), status)
 
 
 def _comment_of(consultation, comment_id: int) -> Comment:
@@ -103,55 +142,75 @@ def _comment_of(consultation, comment_id: int) -> Comment:
     return comment
 
 
-def _back(consultation, comment: Comment | None, anchor: int | None = None) -> str:
-    """Where to go after a vote or flag: the thread page when the form was on it (``?from=thread``),
-    else the discussion page, at the comment."""
-    anchor = anchor or (comment.id if comment is not None else None)
-    fragment = f"comment-{anchor}" if anchor else "comments"
-    if comment is not None and request.args.get("from") == "thread":
-        page = request.args.get("page", "")
-        return url_for("discussion.show_thread", slug=consultation.slug, comment_id=comment.parent_id or comment.id,
-                       _anchor=fragment, **({"page": page} if page.isdigit() and len(page) < 6 else {}))
-    question = db.session.get(Question, comment.question_id) if comment is not None and comment.question_id else None
-    return _page_url(consultation, question, sort=_sort(), _anchor=fragment)
+def _listing_url(consultation, comment: Comment, *, anchor: bool = True) -> str:
+    """The discussion page (sort kept, right page) that lists ``comment``'s thread."""
+    question = db.session.get(Question, comment.question_id) if comment.question_id else None
+    sort = _sort()
+    page = services.position(consultation, comment, sort=sort, viewer=_viewer()) // PAGE_SIZE + 1
+    return _page_url(consultation, question, sort=sort, **({"page": page} if page > 1 else {}),
+                     **({"_anchor": f"comment-{comment.id}"} if anchor else {}))
+
+
+def _thread_url(consultation, comment: Comment, *, anchor: bool = True) -> str:
+    """The thread page of ``comment`` (its own, or its parent's for a reply), on the page that
+    shows it."""
+    top_id = comment.parent_id or comment.id
+    page = 1
+    if comment.parent_id:
+        earlier = db.session.scalar(db.select(db.func.count()).select_from(Comment).where(
+            Comment.parent_id == comment.parent_id, Comment.id < comment.id,
+            Comment.moderation_status != ModerationStatus.pending))
+        page = earlier // REPLIES_PER_PAGE + 1
+    return url_for("discussion.show_thread", slug=consultation.slug, comment_id=top_id,
+                   **({"page": page} if page > 1 else {}), **({"_anchor": f"comment-{comment.id}"} if anchor else {}))
+
+
+def _back(consultation, comment: Comment, *, anchor: bool = True) -> str:
+    """After a vote or a flag: the thread page when the form was on it (``?from=thread``), else
+    the discussion page — at the comment (``anchor``) or at the top, where the message shows."""
+    if request.args.get("from") == "thread":
+        return _thread_url(consultation, comment, anchor=anchor)
+    return _listing_url(consultation, comment, anchor=anchor)
 
 
 def _post(consultation, question, parent: Comment | None):
     """Accept a comment (``parent`` ``None``) or a reply; on any problem show the page again with
-    everything typed kept."""
+    everything typed kept and the reason."""
     form = CommentForm()
     ok = form.validate()
     expired = bool(form.errors.pop("csrf_token", None))
     if hasattr(form, "csrf_token"):
         form.csrf_token.errors = []
     if expired:
-        flash(_("For your security the form had expired. Your text is kept below: press the button again."), "warning")
+        form.form_errors.append(_("For your security the form had expired. Your text is kept below: "
+                                  "press the button again."))
     if not current_user.is_authenticated:
-        flash(_("Sign in to take part in the discussion. Your text is kept below."), "warning")
+        form.form_errors.append(_("Sign in to take part in the discussion. Your text is kept below."))
     elif ok and not expired:
         try:
             comment = services.post_comment(consultation, current_user, form.body.data, question=question,
-                                            parent=parent, stakeholder_type=form.stakeholder_type.data or None)
+                                            parent=parent, stakeholder_type=form.stakeholder_type.data or None,
+                                            client_token=form.client_token.data)
         except ValidationFailed as exc:
             db.session.rollback()
             apply_errors(form, exc.errors)
-        except (services.DiscussionClosed, services.NotVotable) as exc:
+        except services.NotVotable as exc:  # the comment answered is no longer public
             db.session.rollback()
-            form.form_errors.append(str(exc.message))
+            form.form_errors.append(str(exc.message) + " " + _("Your text is kept below: you can post it as a new comment."))
+            return _render(consultation, question, form=form, status=400)
+        except services.DiscussionClosed as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc.message) + " " + _("Your text is kept below, so you can copy it."))
         else:
             db.session.commit()
-            if comment.moderation_status.value == "published":
+            g.comment_posted = True
+            if comment.moderation_status is ModerationStatus.published:
                 flash(_("Your comment is published."), "success")
-                if parent is not None:
-                    shown = db.session.scalar(db.select(db.func.count()).select_from(Comment).where(
-                        Comment.parent_id == parent.id, Comment.moderation_status != ModerationStatus.pending))
-                    return redirect(url_for("discussion.show_thread", slug=consultation.slug, comment_id=parent.id,
-                                            page=max(1, -(-shown // REPLIES_PER_PAGE)), _anchor=f"comment-{comment.id}"))
-                return redirect(_back(consultation, comment))
+                return redirect(_thread_url(consultation, comment) if parent is not None
+                                else _listing_url(consultation, comment))
             flash(_("Thank you. Your comment waits for a moderator before it is shown."), "info")
-            if parent is not None:
-                return redirect(url_for("discussion.show_thread", slug=consultation.slug, comment_id=parent.id))
-            return redirect(_back(consultation, None))
+            return redirect(url_for("discussion.show_thread", slug=consultation.slug, comment_id=parent.id)
+                            if parent is not None else _page_url(consultation, question, sort=_sort()))
     if parent is not None:
         return _render_thread(consultation, parent, form=form, status=400)
     return _render(consultation, question, form=form, status=400)
@@ -160,12 +219,11 @@ def _post(consultation, question, parent: Comment | None):
 @bp.route("/c/<slug>/discussion", defaults={"question_key": None}, methods=["GET", "POST"])
 @bp.route("/c/<slug>/questions/<question_key>/discussion", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token and, when it expired, comes back filled in
-@limiter.limit(lambda: current_app.config["COMMENT_RATE_LIMIT"], key_func=visitor_key, methods=["POST"])
-@limiter.limit(lambda: current_app.config["COMMENT_ADDRESS_RATE_LIMIT"], key_func=address_key, methods=["POST"])
+@_limited
 @public_surface("discussion.show")
 def show(slug: str, question_key: str | None):
     """The discussion of a consultation, or of one of its questions: comments sorted by most
-    agreed, most divisive or newest, with their replies; signed-in people post, reply and vote."""
+    agreed, most divisive or newest, with their first replies; signed-in people post and vote."""
     consultation = consultation_queries.get_by_slug(slug)
     question = _question(consultation, question_key)
     if request.method == "POST":
@@ -180,21 +238,22 @@ def show_thread(slug: str, comment_id: int):
     consultation = consultation_queries.get_by_slug(slug)
     comment = _comment_of(consultation, comment_id)
     if comment.parent_id is not None:
-        return redirect(url_for("discussion.show_thread", slug=slug, comment_id=comment.parent_id,
-                                _anchor=f"comment-{comment.id}"))
+        return redirect(_thread_url(consultation, comment))
     return _render_thread(consultation, comment)
 
 
-@bp.route("/c/<slug>/comments/<int(max=2147483647):comment_id>/reply", methods=["POST"])
+@bp.route("/c/<slug>/comments/<int(max=2147483647):comment_id>/reply", methods=["GET", "POST"])
 @csrf.exempt  # as above: an expired form comes back filled in
-@limiter.limit(lambda: current_app.config["COMMENT_RATE_LIMIT"], key_func=visitor_key, methods=["POST"])
-@limiter.limit(lambda: current_app.config["COMMENT_ADDRESS_RATE_LIMIT"], key_func=address_key, methods=["POST"])
-@not_a_surface("discussion.reply", "receives a reply (POST); a refused one is shown back only to its author")
+@_limited
+@not_a_surface("discussion.reply", "receives a reply (POST); GET goes to the thread page")
 def reply(slug: str, comment_id: int):
-    """Reply to a published comment; a reply to a reply joins its thread (replies are one level deep)."""
+    """Reply to a published comment; a reply to a reply joins its thread (replies are one level
+    deep). A GET (a reload, a language switch after a refused reply) opens the thread page."""
     consultation = consultation_queries.get_by_slug(slug)
     parent = _comment_of(consultation, comment_id)
-    if parent.parent_id is not None:
+    if request.method == "GET":
+        return redirect(_thread_url(consultation, parent, anchor=False) + "#reply")
+    if parent.parent_id is not None and passes(parent, Audience.PUBLIC):
         parent = _comment_of(consultation, parent.parent_id)
     question = db.session.get(Question, parent.question_id) if parent.question_id else None
     return _post(consultation, question, parent)
@@ -218,6 +277,7 @@ def vote(slug: str, comment_id: int):
     except (services.DiscussionClosed, services.NotVotable) as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
+        return redirect(_back(consultation, comment, anchor=False))
     else:
         db.session.commit()
         flash(_("Your vote is recorded. You can change it at any time while the consultation is open."), "success")
@@ -225,26 +285,36 @@ def vote(slug: str, comment_id: int):
 
 
 @bp.route("/c/<slug>/comments/<int(max=2147483647):comment_id>/flag", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token and, when it expired, comes back filled in
 @limiter.limit(lambda: current_app.config["FLAG_RATE_LIMIT"], key_func=visitor_key, methods=["POST"])
 @limiter.limit(lambda: current_app.config["FLAG_ADDRESS_RATE_LIMIT"], key_func=address_key, methods=["POST"])
 @public_surface("discussion.flag")
 def flag(slug: str, comment_id: int):
-    """A visitor flags a published comment for the moderators (once per visitor; enough flags
-    hold it for review). GET shows the comment and the form."""
-    from ..common.visibility import Audience, passes
+    """A visitor flags a published comment for the moderators (once per visitor; enough distinct
+    flaggers hold it for review). GET shows the comment and the form."""
     from ..moderation import services as moderation
+    from ..moderation.services import MAX_FLAG_NOTE_CHARS
 
     consultation = consultation_queries.get_by_slug(slug)
     comment = _comment_of(consultation, comment_id)
     if not passes(comment, Audience.PUBLIC) or comment.removed_at is not None:
         raise NotFound(_("No such comment."))
-    form = FlagForm()
+    form = FlagForm(formdata=None) if request.method == "GET" else FlagForm()
+
+    def again(message: str | None = None, status: int = 400):
+        if message:
+            form.form_errors.append(message)
+        return _private(render_template("discussion/flag.html", comment=comment, form=form,
+                                        **_common(consultation)), status)
+
     if request.method == "GET":
-        return _private(current_app.make_response(render_template(
-            "discussion/flag.html", comment=comment, form=form, **_common(consultation))))
-    if not form.validate_on_submit():
-        flash(_("The flag was not sent: choose what is wrong."), "error")
-        return redirect(_back(consultation, comment))
+        return again(status=200)
+    if not form.validate():
+        expired = bool(form.errors.pop("csrf_token", None))
+        if hasattr(form, "csrf_token"):
+            form.csrf_token.errors = []
+        return again(_("For your security the form had expired. Your note is kept below: press the button again.")
+                     if expired else None)
     threshold = consultation.flag_threshold or current_app.config["FLAG_THRESHOLD"]
     try:
         _flag, held = moderation.flag_submission(comment, visitor=device_hash(), account=account_hash(),
@@ -256,33 +326,40 @@ def flag(slug: str, comment_id: int):
     except moderation.NotAllowedHere:
         db.session.rollback()
         flash(_("This comment is already with the moderators."), "info")
-    except ValidationFailed:
+    except ValidationFailed as exc:
         db.session.rollback()
-        flash(_("The flag was not sent: for \"something else\", say what is wrong (at most 500 characters)."), "error")
+        apply_errors(form, exc.errors)
+        return again(_("The flag was not sent: for \"something else\", say what is wrong; a note has at most "
+                       "%(n)d characters.", n=MAX_FLAG_NOTE_CHARS))
     else:
         db.session.commit()
         flash(_("Thank you. The moderators will look at it.") if not held else
-              _("Thank you. Several visitors flagged this comment, so it is now held until a moderator reviews it."),
+              _("Thank you. Several people flagged this comment, so it is now held until a moderator reviews it."),
               "success")
-    return redirect(_back(consultation, comment))
+    return redirect(_back(consultation, comment, anchor=False))
 
 
 @bp.errorhandler(429)
 def too_many(error):
     """Rate limit on comments, votes or flags: say so and show the page again with the text kept."""
-    slug = request.view_args.get("slug")
-    consultation = consultation_queries.get_by_slug(slug)
-    flash(_("Many comments, votes or flags were sent from this account or device in a short time. "
-            "Please wait a while before sending more."), "error")
-    if request.endpoint in ("discussion.show", "discussion.reply") and current_user.is_authenticated:
-        form = CommentForm()
+    message = _("Many comments, votes or flags were sent from this account or device in a short time. "
+                "Please wait a while before sending more.")
+    try:
+        consultation = consultation_queries.get_by_slug(request.view_args.get("slug", ""))
+        comment_id = request.view_args.get("comment_id")
+        comment = _comment_of(consultation, comment_id) if comment_id else None
+        if request.endpoint == "discussion.show":
+            form = CommentForm()
+            form.form_errors.append(message)
+            return _render(consultation, _question(consultation, request.view_args.get("question_key")), form=form,
+                           status=429)
         if request.endpoint == "discussion.reply":
-            parent = _comment_of(consultation, request.view_args["comment_id"])
-            if parent.parent_id is not None:
-                parent = _comment_of(consultation, parent.parent_id)
-            return _render_thread(consultation, parent, form=form, status=429)
-        return _render(consultation, _question(consultation, request.view_args.get("question_key")), form=form,
-                       status=429)
-    comment_id = request.view_args.get("comment_id")
-    comment = db.session.get(Comment, comment_id) if comment_id else None
-    return redirect(_back(consultation, comment if comment and comment.consultation_id == consultation.id else None))
+            form = CommentForm()
+            form.form_errors.append(message)
+            top = _comment_of(consultation, comment.parent_id) if comment.parent_id else comment
+            return _render_thread(consultation, top, form=form, status=429)
+    except NotFound:
+        return render_template("errors/error.html", code=429, title=_("Too many requests"), message=message), 429
+    flash(message, "error")
+    return redirect(_back(consultation, comment, anchor=False) if comment is not None
+                    else url_for("discussion.show", slug=consultation.slug))

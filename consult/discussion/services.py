@@ -43,7 +43,8 @@ def _check_open(consultation, now: datetime | None = None) -> None:
 
 
 def post_comment(consultation, author, body: str, *, question=None, parent: Comment | None = None,
-                 stakeholder_type: str | None = None, now: datetime | None = None) -> Comment:
+                 stakeholder_type: str | None = None, client_token: str | None = None,
+                 now: datetime | None = None) -> Comment:
     """Add a comment, or a reply to ``parent``, by the signed-in ``author`` (flushed).
 
     Under pre-moderation the comment waits (pending) for a moderator; under post-moderation it is
@@ -56,9 +57,12 @@ def post_comment(consultation, author, body: str, *, question=None, parent: Comm
             its parent's question.
         parent: a published top-level comment of the same discussion.
         stakeholder_type: optional ``StakeholderType`` value the author speaks as.
+        client_token: the form's one-time key; the same author sending the same key again gets
+            the comment recorded the first time (also when both arrive at once: the key is unique).
 
     Returns:
-        The new :class:`Comment` (check ``moderation_status`` to tell the author what happens).
+        The new :class:`Comment`, or the earlier one for a resent key (check
+        ``moderation_status`` to tell the author what happens).
 
     Raises:
         DiscussionClosed: the consultation is not open.
@@ -68,6 +72,11 @@ def post_comment(consultation, author, body: str, *, question=None, parent: Comm
     """
     from ..moderation.services import screen_comment
 
+    token = (client_token or "").strip()[:64] or None
+    if token is not None:
+        earlier = _by_token(token, author)
+        if earlier is not None:
+            return earlier
     _check_open(consultation, now)
     text = clean_text(body or "")
     if not text:
@@ -91,12 +100,26 @@ def post_comment(consultation, author, body: str, *, question=None, parent: Comm
         author_id=author.id, body=text, language=detect_language(text),
         stakeholder_type=StakeholderType(stakeholder_type) if stakeholder_type else None,
         moderation_status=ModerationStatus.pending if pre else ModerationStatus.published,
-        created_at=now or utcnow(),
+        created_at=now or utcnow(), client_token=token,
     )
-    db.session.add(comment)
-    db.session.flush()
+    savepoint = db.session.begin_nested()
+    try:
+        db.session.add(comment)
+        db.session.flush()
+    except IntegrityError:  # the same form arrived twice at the same moment
+        savepoint.rollback()
+        earlier = _by_token(token, author) if token else None
+        if earlier is None:
+            raise
+        return earlier
+    savepoint.commit()
     screen_comment(comment, now=now)
     return comment
+
+
+def _by_token(token: str, author) -> Comment | None:
+    """The comment ``author`` sent with the form key ``token``, if any."""
+    return db.session.scalar(select(Comment).where(Comment.client_token == token, Comment.author_id == author.id))
 
 
 def vote(comment: Comment, voter, value: VoteValue | str, *, now: datetime | None = None) -> CommentVote:
@@ -105,12 +128,14 @@ def vote(comment: Comment, voter, value: VoteValue | str, *, now: datetime | Non
     concurrent first votes end as one row (the loser of the race updates the winner's row).
 
     Raises:
-        NotVotable: the comment is not public.
+        NotVotable: the comment is not public, or it is the voter's own.
         ValueError: an unknown vote name.
     """
     value = VoteValue.from_name(value) if isinstance(value, str) else VoteValue(value)
     if not passes(comment, Audience.PUBLIC) or comment.removed_at is not None:
         raise NotVotable(_l("This comment is not public, so it cannot be voted on."))
+    if comment.author_id == voter.id:
+        raise NotVotable(_l("You cannot vote on your own comment."))
     existing = db.session.scalar(select(CommentVote).where(CommentVote.comment_id == comment.id,
                                                            CommentVote.user_id == voter.id))
     if existing is not None:
@@ -175,9 +200,10 @@ class Tally:
 class Entry:
     """One comment as a reader sees it.
 
-    ``comment`` is ``None`` for a placeholder (hidden or waiting); then ``state`` says which
-    (``"hidden"`` or ``"pending"``), with the moderator's ``reason`` code and ``note`` for a
-    hidden one. ``mine`` marks the reader's own comment; ``my_vote`` is the reader's vote key.
+    ``comment`` is ``None`` for a placeholder; then ``state`` says which (``"hidden"``,
+    ``"pending"`` or ``"removed"``), with the moderator's ``reason`` code and ``note`` for a
+    hidden one (``comment_seen``: it was public before it was hidden). ``mine`` marks the reader's
+    own comment (a hidden one included); ``my_vote`` is the reader's vote key.
     """
 
     id: int
@@ -190,6 +216,7 @@ class Entry:
     reason: str | None = None
     note: str | None = None
     replies: list["Entry"] = field(default_factory=list)
+    comment_seen: bool = True
 
 
 def _scope(stmt, consultation, question):
@@ -215,10 +242,12 @@ def thread(consultation, question=None, *, sort: str = "agreed", viewer=None) ->
     """The discussion of ``consultation`` (or of one ``question``) as the public reads it.
 
     Top-level comments are ordered by ``sort``: ``agreed`` (most agree votes first), ``divisive``
-    (:attr:`Tally.divisiveness`, highest first) or ``newest``; ties go to the newer comment.
-    Replies follow their comment, oldest first. Hidden comments appear as placeholders with the
-    public reason; pending ones appear only as a placeholder when public replies hang from them;
-    the text of neither is ever returned.
+    (:attr:`Tally.divisiveness`, highest first) or ``newest``; ties go to the newer comment;
+    placeholders come after the public comments. Replies follow their comment, oldest first.
+    A hidden comment the public once saw appears as a placeholder with the public reason; a
+    pending one, or one hidden before it was ever public, appears only as a placeholder when
+    public replies hang from it (and a reply of that kind not at all); the text of neither is
+    ever returned.
 
     Args:
         viewer: the signed-in user (or ``None``), to mark their own comments and votes.
@@ -250,7 +279,9 @@ def thread(consultation, question=None, *, sort: str = "agreed", viewer=None) ->
                           mine=viewer is not None and c.author_id == viewer.id)
         elif c.moderation_status is ModerationStatus.hidden:
             reason, note = hidden_notice(c)
-            entry = Entry(c.id, c.created_at, "hidden", reason=reason, note=note)
+            entry = Entry(c.id, c.created_at, "hidden", reason=reason, note=note,
+                          mine=viewer is not None and c.author_id == viewer.id)
+            entry.comment_seen = c.published_at is not None
         else:
             entry = Entry(c.id, c.created_at, "pending")
         entries[c.id] = entry
@@ -261,7 +292,15 @@ def thread(consultation, question=None, *, sort: str = "agreed", viewer=None) ->
             top.append(entry)
         elif c.parent_id in entries and entry.state != "pending":
             entries[c.parent_id].replies.append(entry)
-    top = [e for e in top if e.state != "pending" or any(r.state == "published" for r in e.replies)]
+    # a placeholder stays only where it explains something: a hidden comment the public once saw,
+    # or any comment whose replies are public
+    def kept(e: Entry) -> bool:
+        return (e.state in ("published", "removed") or (e.state == "hidden" and e.comment_seen)
+                or any(r.state == "published" for r in e.replies))
+
+    top = [e for e in top if kept(e)]
+    for e in top:
+        e.replies = [r for r in e.replies if r.state != "hidden" or r.comment_seen]
     if sort == "newest":
         top.sort(key=lambda e: (e.created_at, e.id), reverse=True)
     elif sort == "agreed":
@@ -269,7 +308,19 @@ def thread(consultation, question=None, *, sort: str = "agreed", viewer=None) ->
     else:
         top.sort(key=lambda e: (e.tally.divisiveness, e.tally.agree + e.tally.disagree, e.created_at, e.id),
                  reverse=True)
+    top.sort(key=lambda e: e.state != "published")  # stable: placeholders after the comments, in order
     return top
+
+
+def position(consultation, comment: Comment, *, sort: str, viewer=None) -> int:
+    """Where ``comment``'s thread stands (0-based) among the top-level entries of its
+    discussion, as :func:`thread` orders them (0 when not listed)."""
+    from ..consultations.models import Question
+
+    question = db.session.get(Question, comment.question_id) if comment.question_id else None
+    top_id = comment.parent_id or comment.id
+    entries = thread(consultation, question, sort=sort if sort in SORTS else "agreed", viewer=viewer)
+    return next((i for i, e in enumerate(entries) if e.id == top_id), 0)
 
 
 def public_counts(consultation) -> dict[int | None, int]:

@@ -276,12 +276,17 @@ def moderate_comment(slug: str, comment_id: int):
     if not form.validate_on_submit() or form.action.data == "redact":
         flash(_("The action was not understood; nothing changed."), "error")
         return redirect(back)
+    if form.action.data == "hide" and not form.reason.data:
+        flash(_("Hiding needs a reason; nothing changed. Your note was: “%(note)s”", note=form.public_note.data or "—"),
+              "error")
+        return redirect(back)
     try:
         row = services.apply(comment, current_user, form.action.data, reason=form.reason.data or None,
                              public_note=form.public_note.data)
     except services.NotAllowedHere:
         db.session.rollback()
-        flash(_("This action does not apply to the comment now (hiding needs a reason); nothing changed."), "error")
+        flash(_("This action does not apply to the comment in its present state (%(state)s); nothing changed.",
+                state=STATE_LABELS[comment.moderation_status.value]), "error")
         return redirect(back)
     db.session.commit()
     _tell_commenter(consultation, comment, row)
@@ -325,11 +330,13 @@ def set_mode(slug: str):
 @public_bp.route("/c/<slug>/moderation-register")
 @public_surface("moderation_public.show_register")
 def show_register(slug: str):
-    """The public moderation register: how many submissions were held, approved, hidden and
-    restored, by month and reason. Counts only — no submission, person or text."""
+    """The public moderation register: how many submissions, and how many discussion comments,
+    were held, approved, hidden and restored, by month and reason. Counts only — no submission,
+    comment, person or text."""
     consultation = consultation_queries.get_by_slug(slug)
     return render_template("moderation/register.html", consultation=consultation,
-                           rows=services.register(consultation), actions=ACTION_LABELS,
+                           rows=services.register(consultation), comment_rows=services.register(consultation, "comment"),
+                           actions=ACTION_LABELS,
                            reasons={r.value: label for r, label in REASON_LABELS.items()})
 
 

@@ -10,8 +10,10 @@ changes the text; :func:`redact` does that, on a moderator's click. The checks:
   region code and an issue date, recognised by the words "KK" or "kartu keluarga" just before it),
   NIP (18 digits: birth date, appointment year and month, sex 1/2, serial; PP 11/2017 and BKN's
   numbering), NPWP (15 digits, usually ``99.999.999.9-999.999``, or any 15–16 digits right after
-  "NPWP"), mobile phone numbers (``+62 8…``, ``62 8…``, ``08…``, with spaces, dots or dashes) and
-  e-mail addresses;
+  "NPWP"), any 16 digits right after "NIK" or "KTP"
+  ("NIK saya …"), mobile phone numbers (``+62 8…``, ``62 8…``,
+  ``08…``, with spaces, dots or dashes) and e-mail addresses, also when written in full-width or
+  other Unicode digits (fixed-line numbers are left alone: in these texts they are offices');
 - **abusive language** (:func:`find_abuse`): Indonesian and English word lists kept in
   ``consult/moderation/data``, matched after undoing common obfuscations — digits and symbols for
   letters (``anj1ng``, ``a5u``, ``sh!t``), stretched letters (``anjiiing``), letters spaced or
@@ -81,6 +83,8 @@ _EMAIL_DODGED = re.compile(
 _NPWP_FORMAT = re.compile(r"(?<!\d)\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?!\d)")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)*\.[a-z]{2,}(?![\w-])", re.IGNORECASE)
 _KK_CONTEXT = re.compile(r"(?:\bkk\b|kartu\s+keluarga)[\s.:#-]*(?:no(?:mor)?\.?)?[\s.:#-]*$", re.IGNORECASE)
+_NIK_CONTEXT = re.compile(r"(?:\bnik\b|\bktp\b|nomor\s+induk\s+kependudukan)"
+                          r"(?:[\s.:#=-]|\b(?:saya|aku|kami|ku|no|nomor|adalah|yaitu|ialah|is|my)\b)*$", re.IGNORECASE)
 _NPWP_CONTEXT = re.compile(r"\bnpwp\b[\s.:#-]*(?:no(?:mor)?\.?)?[\s.:#-]*$", re.IGNORECASE)
 
 
@@ -125,7 +129,9 @@ def valid_nip(digits: str) -> bool:
 # characters dropped before matching (zero-width and soft hyphen) and look-alike letters mapped
 # to Latin (Cyrillic and Greek letters used to dodge word lists)
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
-_CONFUSABLES = str.maketrans({"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i",
+_DIGITS = {chr(base + d): str(d) for base in (0xFF10, 0x0660, 0x06F0, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6)
+           for d in range(10)}  # full-width, Arabic-Indic and mathematical digits, as ASCII digits
+_CONFUSABLES = str.maketrans({**_DIGITS, "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i",
                               "ј": "j", "к": "k", "м": "m", "т": "t", "н": "h", "в": "b", "ѕ": "s", "ԁ": "d",
                               "А": "A", "Е": "E", "О": "O", "Р": "P", "С": "C", "Х": "X", "У": "Y", "І": "I",
                               "К": "K", "М": "M", "Т": "T", "Н": "H", "В": "B", "α": "a", "ο": "o", "ι": "i",
@@ -133,8 +139,9 @@ _CONFUSABLES = str.maketrans({"а": "a", "е": "e", "о": "o", "р": "p", "с": 
 
 
 def _normalised(text: str) -> tuple[str, list[int]]:
-    """``text`` without invisible characters and with look-alike letters mapped to Latin, and
-    for each character of the result its index in ``text`` (plus one past the end)."""
+    """``text`` without invisible characters, with look-alike letters mapped to Latin and
+    full-width or other Unicode digits to ASCII digits, and for each character of the result its
+    index in ``text`` (plus one past the end)."""
     chars, index = [], []
     for i, ch in enumerate(text):
         if ch in _INVISIBLE:
@@ -192,8 +199,8 @@ def find_personal_data(text: str) -> list[Hit]:
             add("npwp", start, end)
         elif len(digits) == 16 and _KK_CONTEXT.search(before) and valid_kk(digits):
             add("kk", start, end)
-        elif len(digits) == 16 and valid_nik(digits):
-            add("nik", start, end)
+        elif len(digits) == 16 and (valid_nik(digits) or _NIK_CONTEXT.search(before)):
+            add("nik", start, end)  # valid structure, or any 16 digits right after "NIK (saya)" / "KTP"
         elif len(digits) == 18 and valid_nip(digits):
             add("nip", start, end)
         elif _is_mobile(raw, digits):

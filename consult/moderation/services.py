@@ -316,12 +316,20 @@ def hidden_notice(submission) -> tuple[str | None, str | None]:
     return (row.reason, row.public_note) if row is not None else (None, None)
 
 
-def register(consultation) -> list[tuple[str, str, str | None, int]]:
-    """The public moderation register: ``(month "YYYY-MM", action, reason, count)`` rows, newest
-    month first. Counts only: no submission, person or text is named."""
+def register(consultation, kind: str = "submission") -> list[tuple[str, str, str | None, int]]:
+    """The public moderation register of ``consultation``'s submissions (``kind="comment"``: of
+    its discussion comments): ``(month "YYYY-MM", action, reason, count)`` rows, newest month
+    first. Counts only: no submission, comment, person or text is named.
+
+    Raises:
+        ValueError: ``kind`` is neither ``"submission"`` nor ``"comment"``.
+    """
+    if kind not in ("submission", "comment"):
+        raise ValueError(f"unknown kind {kind!r}")
+    column = ModerationAction.comment_id if kind == "comment" else ModerationAction.submission_id
     rows = db.session.execute(
         db.select(ModerationAction.created_at, ModerationAction.action, ModerationAction.reason)
-        .where(ModerationAction.consultation_id == consultation.id)).all()
+        .where(ModerationAction.consultation_id == consultation.id, column.is_not(None))).all()
     counts: dict[tuple[str, str, str | None], int] = {}
     for created_at, action, reason in rows:
         key = (created_at.strftime("%Y-%m"), Action(action).value, reason)
@@ -473,16 +481,20 @@ MAX_FLAG_NOTE_CHARS = 500
 
 
 def flags_since_review(submission) -> int:
-    """Flags on ``submission`` since a moderator last approved or restored it."""
+    """Flaggers of ``submission`` (or a comment) since a moderator last approved or restored it,
+    counted as distinct people: a signed-in account counts once; flags sent without an account
+    count once per network address (a visitor who clears cookies to flag again is the same
+    flagger), so one person alone cannot reach the threshold that holds an item."""
     reviewed = db.session.scalar(
         db.select(ModerationAction.created_at).where(
             _about(ModerationAction, submission),
             ModerationAction.action.in_([Action.approve, Action.restore]))
         .order_by(ModerationAction.id.desc()).limit(1))
-    query = db.select(db.func.count()).select_from(Flag).where(_about(Flag, submission))
+    query = db.select(Flag.account, Flag.address_hash, Flag.visitor).where(_about(Flag, submission))
     if reviewed is not None:
         query = query.where(Flag.created_at >= reviewed)
-    return db.session.scalar(query) or 0
+    return len({f"account:{account}" if account else f"address:{address}" if address else f"visitor:{visitor}"
+                for account, address, visitor in db.session.execute(query)})
 
 
 def flag_submission(submission, *, visitor: str, category: FlagCategory | str, note: str | None = None,
@@ -490,8 +502,9 @@ def flag_submission(submission, *, visitor: str, category: FlagCategory | str, n
                     threshold: int = 3) -> tuple[Flag, bool]:
     """Record one visitor's flag on a published submission or comment (flushed).
 
-    When the flags since the last review reach ``threshold`` the submission is held (pending) for
-    review and a ``hold`` row with rule ``flags`` is logged, whatever the consultation's mode.
+    When the distinct flaggers since the last review (:func:`flags_since_review`) reach
+    ``threshold`` the submission is held (pending) for review and a ``hold`` row with rule
+    ``flags`` is logged, whatever the consultation's mode.
 
     Args:
         visitor: the device's keyed digest; ``account``: the signed-in account's, if any (see

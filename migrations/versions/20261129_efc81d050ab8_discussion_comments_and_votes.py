@@ -31,6 +31,8 @@ def upgrade():
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('language', sa.String(length=8), nullable=True),
     sa.Column('removed_at', consult.common.types.UTCDateTime(), nullable=True),
+    sa.Column('published_at', consult.common.types.UTCDateTime(), nullable=True),
+    sa.Column('client_token', sa.String(length=64), nullable=True),
     sa.Column('moderation_status', sa.Enum('pending', 'published', 'hidden', name='moderation_status', native_enum=False, length=16), nullable=False),
     sa.Column('created_at', consult.common.types.UTCDateTime(), nullable=False),
     sa.Column('updated_at', consult.common.types.UTCDateTime(), nullable=False),
@@ -38,7 +40,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['consultation_id'], ['consultations.id'], name=op.f('fk_comments_consultation_id_consultations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['parent_id'], ['comments.id'], name=op.f('fk_comments_parent_id_comments'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['question_id'], ['questions.id'], name=op.f('fk_comments_question_id_questions'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_comments'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_comments')),
+    sa.UniqueConstraint('client_token', name=op.f('uq_comments_client_token'))
     )
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_comments_author_id'), ['author_id'], unique=False)

@@ -337,7 +337,7 @@ def test_citizens_discuss_a_question_vote_and_a_moderator_hides_a_comment(live_a
     card = page.locator("article:has-text('hasil penempatan diumumkan')")
     card.get_by_label("Tindakan").select_option("hide")
     card.get_by_label("Alasan (wajib untuk menyembunyikan)").select_option("off_topic")
-    card.get_by_label("Catatan publik").fill("Di luar pokok bahasan.")
+    card.get_by_label(re.compile("^Catatan")).fill("Di luar pokok bahasan.")
     card.get_by_role("button", name="Terapkan").click()
     assert "selesai" in page.locator("body").inner_text()
     other.goto(base + "/c/asn/questions/penempatan/discussion")

@@ -135,6 +135,9 @@ def test_hidden_and_pending_text_never_shown_and_not_counted(app, client, make_c
         assert "RAHASIA" not in page
     page = client.get(f"/c/{slug}/discussion?lang=id").get_data(as_text=True)
     assert "Disembunyikan oleh moderator" in page and "2 komentar" in page
+    # hidden before anyone saw it (pre-moderation): no placeholder at all
+    make_comment(slug, "RAHASIANEVER.", status="hidden", was_public=False)
+    assert client.get(f"/c/{slug}/discussion?lang=id").get_data(as_text=True).count("Disembunyikan oleh moderator") == 1
     assert "<dt>Komentar</dt><dd>2</dd>" in client.get(f"/c/{slug}?lang=id").get_data(as_text=True)
 
 
@@ -183,11 +186,18 @@ def test_web_journey_comment_reply_vote_flag(app, client, make_consultation, mak
         cid = db.session.scalar(db.select(Comment.id))
     response = client.post(f"/c/{slug}/comments/{cid}/reply", data={"body": "Setuju, dengan indikator jelas."})
     assert response.status_code == 302
-    client.post(f"/c/{slug}/comments/{cid}/vote", data={"vote": "agree"})
-    page = client.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
+    # the author cannot vote on their own comment; another person can, and can change the vote
+    response = client.post(f"/c/{slug}/comments/{cid}/vote", data={"vote": "agree"})
+    assert "cannot vote on your own comment" in client.get(response.headers["Location"] + "&lang=en").get_data(as_text=True) \
+        or "sendiri" in client.get(response.headers["Location"]).get_data(as_text=True)
+    make_user("budi@example.org", role="respondent")
+    budi = app.test_client()
+    budi.post("/auth/login", data={"email": "budi@example.org", "password": "correct-horse-1"})
+    budi.post(f"/c/{slug}/comments/{cid}/vote", data={"vote": "agree"})
+    page = budi.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
     assert "Agree 1 · Disagree 0 · Pass 0" in page and 'aria-pressed="true"' in page and "Academic" in page
-    client.post(f"/c/{slug}/comments/{cid}/vote", data={"vote": "pass"})
-    assert "Agree 0 · Disagree 0 · Pass 1" in client.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
+    budi.post(f"/c/{slug}/comments/{cid}/vote", data={"vote": "pass"})
+    assert "Agree 0 · Disagree 0 · Pass 1" in budi.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
     # a reply to a reply joins the thread (one level deep); a refused reply keeps what was typed
     with app.app_context():
         reply_id = db.session.scalar(db.select(Comment.id).where(Comment.parent_id == cid))
@@ -206,9 +216,15 @@ def test_web_journey_comment_reply_vote_flag(app, client, make_consultation, mak
     client.post(f"/c/{slug}/comments/{cid}/flag", data={"category": "spam"})
     with app.app_context():
         assert len(moderation.flags_of(db.session.get(Comment, cid))) == 1
-    for i in range(2):
-        other = app.test_client()
-        other.post(f"/c/{slug}/comments/{cid}/flag", data={"category": "off_topic"})
+    same_address = app.test_client()  # no account, same network address as nobody else yet
+    same_address.post(f"/c/{slug}/comments/{cid}/flag", data={"category": "off_topic"})
+    again = app.test_client()  # cookies cleared, same address: the same flagger
+    again.post(f"/c/{slug}/comments/{cid}/flag", data={"category": "off_topic"})
+    with app.app_context():
+        assert db.session.get(Comment, cid).moderation_status is ModerationStatus.published
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.9.8.7"
+    other.post(f"/c/{slug}/comments/{cid}/flag", data={"category": "off_topic"})
     with app.app_context():
         assert db.session.get(Comment, cid).moderation_status is ModerationStatus.pending
     page = client.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
@@ -291,3 +307,78 @@ def test_long_comments_are_cut_in_the_listing_and_whole_on_their_thread(app, cli
     listing = client.get(f"/c/{slug}/discussion?lang=en").get_data(as_text=True)
     assert "AKHIR." not in listing and "Read all" in listing
     assert "AKHIR." in client.get(f"/c/{slug}/comments/{top}").get_data(as_text=True)
+
+
+def test_forms_without_their_csrf_token_record_nothing_and_keep_the_text(make_app, make_comment):
+    from consult.accounts.services import create_user
+    from consult.common.types import utcnow
+    from consult.consultations.services import create_consultation
+    from datetime import timedelta
+
+    app = make_app("csrf-discussion", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        now = utcnow()
+        consultation = create_consultation(slug="d", title="D", summary="S", body="B", opens_at=now - timedelta(days=1),
+                                           closes_at=now + timedelta(days=3), published=True)
+        user = create_user("ani@example.org", "correct-horse-1")
+        db.session.flush()
+        top = Comment(consultation_id=consultation.id, author_id=user.id, body="Komentar induk.",
+                      moderation_status=ModerationStatus.published)
+        db.session.add(top)
+        db.session.commit()
+        top_id = top.id
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/auth/login", data={"email": "ani@example.org", "password": "correct-horse-1", "csrf_token": token})
+    for url, data in ((f"/c/d/discussion", {"body": "Teks yang harus tetap ada."}),
+                      (f"/c/d/comments/{top_id}/reply", {"body": "Teks yang harus tetap ada."}),
+                      (f"/c/d/comments/{top_id}/flag", {"category": "other", "note": "Teks yang harus tetap ada."})):
+        response = client.post(url + "?lang=en", data=data)
+        assert response.status_code == 400, url
+        assert "Teks yang harus tetap ada." in response.get_data(as_text=True) and "expired" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 1
+        from consult.moderation.models import Flag
+
+        assert db.session.scalar(db.select(db.func.count()).select_from(Flag)) == 0
+
+
+def test_a_form_sent_twice_records_one_comment(app, client, make_consultation, make_user, login):
+    slug = make_consultation()
+    make_user("ani@example.org", role="respondent")
+    login("ani@example.org")
+    data = {"body": "Sekali saja.", "client_token": "kunci-formulir-satu"}
+    first, second = client.post(f"/c/{slug}/discussion", data=data), client.post(f"/c/{slug}/discussion", data=data)
+    assert first.status_code == second.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 1
+
+
+def test_rate_limit_counts_posted_comments_and_replies_together(make_app):
+    from datetime import timedelta
+
+    from consult.accounts.services import create_user
+    from consult.common.types import utcnow
+    from consult.consultations.services import create_consultation
+
+    app = make_app("limits", RATELIMIT_ENABLED=True, COMMENT_RATE_LIMIT="2 per hour")
+    with app.app_context():
+        now = utcnow()
+        create_consultation(slug="d", title="D", summary="S", body="B", opens_at=now - timedelta(days=1),
+                            closes_at=now + timedelta(days=3), published=True)
+        create_user("ani@example.org", "correct-horse-1")
+        db.session.commit()
+    client = app.test_client()
+    client.post("/auth/login", data={"email": "ani@example.org", "password": "correct-horse-1"})
+    assert client.post("/c/d/discussion", data={"body": ""}).status_code == 400  # refused: not counted
+    assert client.post("/c/d/discussion", data={"body": "Satu."}).status_code == 302
+    with app.app_context():
+        first = db.session.scalar(db.select(Comment.id))
+    assert client.post(f"/c/d/comments/{first}/reply", data={"body": "Dua."}).status_code == 302
+    limited = client.post("/c/d/discussion?lang=en", data={"body": "Tiga, ditolak."})
+    assert limited.status_code == 429 and "Tiga, ditolak." in limited.get_data(as_text=True)
+    assert client.post("/c/nope/discussion", data={"body": "x"}).status_code in (404, 429)
+    assert client.post("/c/d/comments/99999/reply", data={"body": "x"}).status_code in (404, 429)

@@ -50,14 +50,18 @@ def test_one_flag_per_visitor_and_the_threshold_holds_for_review(app, make_consu
     assert again.status_code == 302
     assert "sudah melaporkan" in first.get(again.headers["Location"]).get_data(as_text=True)
     assert _status(app, made) is ModerationStatus.published  # one visitor, one flag
+    same_person = app.test_client()  # cookies cleared, same network address: still the first flagger
+    assert _flag(same_person, slug, made.reference, category="off_topic").status_code == 302
+    assert _status(app, made) is ModerationStatus.published
     other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.1.2.3"
     assert _flag(other, slug, made.reference, category="other").status_code == 302  # "other" needs a note
     assert _status(app, made) is ModerationStatus.published
     assert _flag(other, slug, made.reference, category="other", note="Iklan, bukan masukan.").status_code == 302
     assert _status(app, made) is ModerationStatus.pending  # the second visitor's flag reaches 2
     with app.app_context():
         flags = db.session.scalars(db.select(Flag)).all()
-        assert len(flags) == 2 and all(len(f.visitor) == 32 and "." not in f.visitor for f in flags)
+        assert len(flags) == 3 and all(len(f.visitor) == 32 and "." not in f.visitor for f in flags)
         assert all(f.address_hash and "127.0.0.1" not in f.address_hash for f in flags)
         hold = db.session.scalar(db.select(ModerationAction).where(ModerationAction.action == Action.hold))
         assert hold.rule_hits[0]["rule"] == "flags" and hold.actor_id is None

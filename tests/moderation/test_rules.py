@@ -125,3 +125,18 @@ def test_dodged_formats_are_found():
     for text in ("anggaran 150.000.000.000.000 rupiah", "pada 12/05/2024 pukul 10.00", "Pasal 12 ayat (3)",
                  "kami bertemu at the school", "tahun 2019 2020 2021 2022"):
         assert not [h for h in check(text) if h.rule != "link_spam"], text
+
+
+def test_nik_after_its_name_and_full_width_digits():
+    from consult.moderation.rules import find_personal_data
+
+    for text in ("NIK saya 3201234567890123 mohon diperhatikan.", "No. KTP: 3201234567890123."):
+        assert [(h.rule, text[h.start:h.end]) for h in find_personal_data(text)] == [("nik", "3201234567890123")]
+    assert find_personal_data("Nomor arsip 3201234567890123.") == []  # no valid structure, no "NIK" before it
+    for phone in ("０８１２３４５６７８９０", "081234567890"):
+        hits = find_personal_data(f"Hubungi {phone} ya.")
+        assert [h.rule for h in hits] == ["phone"], phone
+        assert f"Hubungi {phone} ya."[hits[0].start:hits[0].end] == phone
+    # numbers of policy text stay out
+    for text in ("Pasal 7 ayat (2) tahun 2023", "anggaran Rp 150.000.000", "PP Nomor 11 Tahun 2017"):
+        assert find_personal_data(text) == [], text
