@@ -250,8 +250,21 @@ def account():
     from ..moderation.forms import REASON_LABELS
     from ..moderation.services import hidden_notice
 
-    comments = [(c, hidden_notice(c)[0] if c.moderation_status.value == "hidden" else None)
-                for c in reversed(comments_of(current_user))]
+    from ..moderation.routes import RULE_LABELS
+    from ..moderation.services import latest_decision
+
+    def why(comment) -> str | None:
+        """The hidden comment's reason code, or what the rules found in a held one (labels)."""
+        if comment.moderation_status.value == "hidden":
+            return hidden_notice(comment)[0]
+        if comment.moderation_status.value == "pending":
+            decision = latest_decision(comment)
+            if decision is not None and decision.action.value == "hold":
+                return ", ".join(str(RULE_LABELS.get(h.get("rule"), h.get("rule"))) for h in decision.rule_hits
+                                 if h.get("rule")) or None
+        return None
+
+    comments = [(c, why(c)) for c in reversed(comments_of(current_user))]
     return render_template("accounts/account.html", form=form, claims=organisations.claims_of(current_user),
                            submissions=submissions, kinds=ORGANISATION_KIND_LABELS, comments=comments[:50],
                            more_comments=max(0, len(comments) - 50),

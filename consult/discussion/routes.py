@@ -253,9 +253,14 @@ def reply(slug: str, comment_id: int):
     parent = _comment_of(consultation, comment_id)
     if request.method == "GET":
         return redirect(_thread_url(consultation, parent, anchor=False) + "#reply")
-    if parent.parent_id is not None and passes(parent, Audience.PUBLIC):
-        parent = _comment_of(consultation, parent.parent_id)
     question = db.session.get(Question, parent.question_id) if parent.question_id else None
+    if parent.parent_id is not None:
+        if not passes(parent, Audience.PUBLIC):  # a reply no longer public: keep the text on the discussion page
+            form = CommentForm()
+            form.form_errors.append(_("This comment is not public, so it cannot be answered.") + " "
+                                    + _("Your text is kept below: you can post it as a new comment."))
+            return _render(consultation, question, form=form, status=400)
+        parent = _comment_of(consultation, parent.parent_id)
     return _post(consultation, question, parent)
 
 

@@ -382,3 +382,28 @@ def test_rate_limit_counts_posted_comments_and_replies_together(make_app):
     assert limited.status_code == 429 and "Tiga, ditolak." in limited.get_data(as_text=True)
     assert client.post("/c/nope/discussion", data={"body": "x"}).status_code in (404, 429)
     assert client.post("/c/d/comments/99999/reply", data={"body": "x"}).status_code in (404, 429)
+
+
+def test_the_account_page_lists_the_authors_comments_and_why_one_waits(app, client, make_consultation, make_user,
+                                                                       login):
+    slug = make_consultation()
+    make_user("ani@example.org", role="respondent")
+    login("ani@example.org")
+    client.post(f"/c/{slug}/discussion", data={"body": "Komentar terbuka saya."})
+    client.post(f"/c/{slug}/discussion", data={"body": "Telepon saya 081234567890."})
+    page = client.get("/auth/account?lang=en").get_data(as_text=True)
+    assert "Komentar terbuka saya." in page and "Published" in page
+    assert "Waiting for a moderator" in page and "a phone number" in page
+
+
+def test_a_reply_to_a_reply_that_is_no_longer_public_keeps_the_text(app, client, make_consultation, make_comment,
+                                                                     make_user, login):
+    slug = make_consultation()
+    top = make_comment(slug, "Induk.")
+    held = make_comment(slug, "Balasan ditahan.", parent=top, status="pending")
+    make_user("budi@example.org", role="respondent")
+    login("budi@example.org")
+    response = client.post(f"/c/{slug}/comments/{held}/reply?lang=en", data={"body": "Teks saya yang panjang."})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Teks saya yang panjang." in page and "not public" in page and "Balasan ditahan." not in page
