@@ -253,16 +253,19 @@ def account():
     from ..moderation.routes import RULE_LABELS
     from ..moderation.services import latest_decision
 
-    def why(comment) -> str | None:
-        """The hidden comment's reason code, or what the rules found in a held one (labels)."""
+    def why(comment) -> tuple[str | None, str | None]:
+        """``(reason code, public note)`` of a hidden comment, or ``(what the rules found, None)``
+        for a held one (``"flags"`` when visitors' flags held it)."""
         if comment.moderation_status.value == "hidden":
-            return hidden_notice(comment)[0]
+            return hidden_notice(comment)
         if comment.moderation_status.value == "pending":
             decision = latest_decision(comment)
             if decision is not None and decision.action.value == "hold":
-                return ", ".join(str(RULE_LABELS.get(h.get("rule"), h.get("rule"))) for h in decision.rule_hits
-                                 if h.get("rule")) or None
-        return None
+                rules = [h["rule"] for h in decision.rule_hits if h.get("rule")]
+                if "flags" in rules:
+                    return "flags", None
+                return ", ".join(str(RULE_LABELS.get(r, r)) for r in rules) or None, None
+        return None, None
 
     comments = [(c, why(c)) for c in reversed(comments_of(current_user))]
     return render_template("accounts/account.html", form=form, claims=organisations.claims_of(current_user),

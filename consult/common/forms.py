@@ -50,12 +50,28 @@ class _CatalogueTranslations:
 
 
 class BaseForm(FlaskForm):
-    """FlaskForm whose built-in validation messages follow the interface language."""
+    """FlaskForm whose built-in validation messages follow the interface language, and whose
+    text fields never receive an uploaded file (uploads reach the form's file fields only)."""
 
     class Meta:
         def get_translations(self, form):
             """Our catalogue instead of WTForms' own (which lacks Indonesian)."""
             return _CatalogueTranslations()
+
+        def wrap_formdata(self, form, formdata):
+            from flask import request
+            from flask_wtf.file import FileField as FlaskFileField
+            from werkzeug.datastructures import CombinedMultiDict, MultiDict
+            from wtforms import FileField
+
+            data = super().wrap_formdata(form, formdata)
+            if not isinstance(data, CombinedMultiDict) or not request.files:
+                return data
+            # uploaded files reach file fields only: a crafted multipart request cannot put a file
+            # where text is expected
+            file_fields = {field.name for field in form if isinstance(field, (FileField, FlaskFileField))}
+            files = MultiDict([(k, v) for k, v in request.files.items(multi=True) if k in file_fields])
+            return CombinedMultiDict((files, request.form)) if files else request.form
 
 
 def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:

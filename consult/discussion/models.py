@@ -24,11 +24,12 @@ class Comment(ModeratedMixin, TimestampMixin, db.Model):
     deleted and the consultation's rule keeps text anonymised; ``removed_at`` is set (and the body
     emptied) when the rule removes it but replies hang from it. ``published_at`` is when it first
     became public (``NULL``: never; a comment hidden before anyone saw it leaves no placeholder).
-    ``client_token`` is the form's one-time key, so a form sent twice (a double tap on a slow
-    network) records one comment.
+    ``client_token`` is the form's one-time key, unique per author, so a form sent twice (a
+    double tap on a slow network) records one comment.
     """
 
     __tablename__ = "comments"
+    __table_args__ = (UniqueConstraint("author_id", "client_token", name="uq_comments_author_client_token"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"),
@@ -42,7 +43,7 @@ class Comment(ModeratedMixin, TimestampMixin, db.Model):
     language: Mapped[str | None] = mapped_column(String(8))
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    client_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    client_token: Mapped[str | None] = mapped_column(String(64))
 
     replies: Mapped[list["Comment"]] = relationship(order_by="Comment.id", viewonly=True)
     consultation = relationship("Consultation", viewonly=True)

@@ -10,6 +10,7 @@ import secrets
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from ..common.forms import BaseForm, apply_errors
 from ..common.mixins import ModerationStatus
@@ -74,8 +75,8 @@ def _sort() -> str:
 def _page_number(pages: int) -> int:
     """The ``?page=`` argument as a page number from 1 to ``pages`` (1 when missing or malformed)."""
     arg = request.args.get("page", "1")
-    if arg.isascii() and arg.isdigit() and 0 < len(arg) < 6 and int(arg) > 0:
-        return min(int(arg), pages)
+    if arg.isascii() and arg.isdigit() and int(arg[:12]) > 0:
+        return min(int(arg[:12]), pages)
     return 1
 
 
@@ -202,7 +203,13 @@ def _post(consultation, question, parent: Comment | None):
             db.session.rollback()
             form.form_errors.append(str(exc.message) + " " + _("Your text is kept below, so you can copy it."))
         else:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same form, sent twice at once, was recorded by the other request
+                db.session.rollback()
+                comment = services.resent(form.client_token.data, current_user)
+                if comment is None:
+                    raise
             g.comment_posted = True
             if comment.moderation_status is ModerationStatus.published:
                 flash(_("Your comment is published."), "success")
@@ -238,6 +245,10 @@ def show_thread(slug: str, comment_id: int):
     consultation = consultation_queries.get_by_slug(slug)
     comment = _comment_of(consultation, comment_id)
     if comment.parent_id is not None:
+        # a reply the public may not see (waiting, or hidden before anyone saw it) has no address
+        if not passes(comment, Audience.PUBLIC) and (comment.moderation_status is ModerationStatus.pending
+                                                     or comment.published_at is None):
+            raise NotFound(_("No such comment."))
         return redirect(_thread_url(consultation, comment))
     return _render_thread(consultation, comment)
 
@@ -276,23 +287,32 @@ def vote(slug: str, comment_id: int):
         return redirect(url_for("accounts.login", next=_back(consultation, comment)))
     try:
         services.cast_vote(consultation, comment, current_user, request.form.get("vote", ""))
+        try:
+            db.session.commit()
+        except IntegrityError:  # a first vote raced another one of the same person: vote again (an update)
+            db.session.rollback()
+            services.cast_vote(consultation, comment, current_user, request.form.get("vote", ""))
+            db.session.commit()
     except ValueError:
         db.session.rollback()
         flash(_("The vote was not understood; nothing changed."), "error")
     except (services.DiscussionClosed, services.NotVotable) as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
+        if not passes(comment, Audience.PUBLIC):  # its thread may be gone from public view
+            return redirect(_listing_url(consultation, comment, anchor=False))
         return redirect(_back(consultation, comment, anchor=False))
     else:
-        db.session.commit()
         flash(_("Your vote is recorded. You can change it at any time while the consultation is open."), "success")
     return redirect(_back(consultation, comment))
 
 
 @bp.route("/c/<slug>/comments/<int(max=2147483647):comment_id>/flag", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token and, when it expired, comes back filled in
-@limiter.limit(lambda: current_app.config["FLAG_RATE_LIMIT"], key_func=visitor_key, methods=["POST"])
-@limiter.limit(lambda: current_app.config["FLAG_ADDRESS_RATE_LIMIT"], key_func=address_key, methods=["POST"])
+@limiter.limit(lambda: current_app.config["FLAG_RATE_LIMIT"], key_func=visitor_key, methods=["POST"],
+               deduct_when=lambda response: bool(g.get("flag_recorded")))
+@limiter.limit(lambda: current_app.config["FLAG_ADDRESS_RATE_LIMIT"], key_func=address_key, methods=["POST"],
+               deduct_when=lambda response: bool(g.get("flag_recorded")))
 @public_surface("discussion.flag")
 def flag(slug: str, comment_id: int):
     """A visitor flags a published comment for the moderators (once per visitor; enough distinct
@@ -309,8 +329,7 @@ def flag(slug: str, comment_id: int):
     def again(message: str | None = None, status: int = 400):
         if message:
             form.form_errors.append(message)
-        return _private(render_template("discussion/flag.html", comment=comment, form=form,
-                                        **_common(consultation)), status)
+        return _render_flag(consultation, comment, form, status)
 
     if request.method == "GET":
         return again(status=200)
@@ -338,31 +357,44 @@ def flag(slug: str, comment_id: int):
                        "%(n)d characters.", n=MAX_FLAG_NOTE_CHARS))
     else:
         db.session.commit()
+        g.flag_recorded = True
         flash(_("Thank you. The moderators will look at it.") if not held else
               _("Thank you. Several people flagged this comment, so it is now held until a moderator reviews it."),
               "success")
     return redirect(_back(consultation, comment, anchor=False))
 
 
+def _render_flag(consultation, comment: Comment, form, status: int = 200):
+    """The flag page of ``comment``: its text and the form (what was typed kept)."""
+    flag_args = {k: request.args[k] for k in ("from", "page", "sort") if request.args.get(k, "").isalnum()}
+    return _private(render_template("discussion/flag.html", comment=comment, form=form, flag_args=flag_args,
+                                    back=_back(consultation, comment), **_common(consultation)), status)
+
+
 @bp.errorhandler(429)
 def too_many(error):
     """Rate limit on comments, votes or flags: say so and show the page again with the text kept."""
-    message = _("Many comments, votes or flags were sent from this account or device in a short time. "
-                "Please wait a while before sending more.")
+    message = _("Many comments, votes or reports were sent from this account or device in a short time. "
+                "Please wait a while before sending more; what you wrote is kept.")
     try:
         consultation = consultation_queries.get_by_slug(request.view_args.get("slug", ""))
         comment_id = request.view_args.get("comment_id")
         comment = _comment_of(consultation, comment_id) if comment_id else None
-        if request.endpoint == "discussion.show":
+        if request.endpoint in ("discussion.show", "discussion.reply"):
             form = CommentForm()
             form.form_errors.append(message)
-            return _render(consultation, _question(consultation, request.view_args.get("question_key")), form=form,
-                           status=429)
-        if request.endpoint == "discussion.reply":
-            form = CommentForm()
+            question = _question(consultation, request.view_args.get("question_key")) if comment is None else \
+                (db.session.get(Question, comment.question_id) if comment.question_id else None)
+            top = None
+            if comment is not None:
+                top = _comment_of(consultation, comment.parent_id) if comment.parent_id else comment
+            if top is not None and passes(top, Audience.PUBLIC):
+                return _render_thread(consultation, top, form=form, status=429)
+            return _render(consultation, question, form=form, status=429)
+        if request.endpoint == "discussion.flag" and comment is not None and passes(comment, Audience.PUBLIC):
+            form = FlagForm()
             form.form_errors.append(message)
-            top = _comment_of(consultation, comment.parent_id) if comment.parent_id else comment
-            return _render_thread(consultation, top, form=form, status=429)
+            return _render_flag(consultation, comment, form, 429)
     except NotFound:
         return render_template("errors/error.html", code=429, title=_("Too many requests"), message=message), 429
     flash(message, "error")

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
-from sqlalchemy.exc import IntegrityError
 
 from ..common.mixins import ModerationStatus
 from ..common.types import utcnow
@@ -48,7 +47,7 @@ def post_comment(consultation, author, body: str, *, question=None, parent: Comm
     """Add a comment, or a reply to ``parent``, by the signed-in ``author`` (flushed).
 
     Under pre-moderation the comment waits (pending) for a moderator; under post-moderation it is
-    published at once. Either way the automatic rules screen it
+    published at once unless the rules hold it. Either way the automatic rules screen it
     (:func:`consult.moderation.services.screen_comment`) and hold it when personal data, abusive
     words, link spam or a flood is found.
 
@@ -57,8 +56,10 @@ def post_comment(consultation, author, body: str, *, question=None, parent: Comm
             its parent's question.
         parent: a published top-level comment of the same discussion.
         stakeholder_type: optional ``StakeholderType`` value the author speaks as.
-        client_token: the form's one-time key; the same author sending the same key again gets
-            the comment recorded the first time (also when both arrive at once: the key is unique).
+        client_token: the form's one-time key; the same author sending the same form again gets
+            the comment recorded the first time (when both arrive at once, the second commit fails
+            on the key's unique constraint and the view answers with :func:`resent`). A key
+            reused for other text is ignored.
 
     Returns:
         The new :class:`Comment`, or the earlier one for a resent key (check
@@ -76,7 +77,9 @@ def post_comment(consultation, author, body: str, *, question=None, parent: Comm
     if token is not None:
         earlier = _by_token(token, author)
         if earlier is not None:
-            return earlier
+            if (earlier.body, earlier.parent_id) == (clean_text(body or ""), parent.id if parent else None):
+                return earlier  # the same form sent again
+            token = None  # a key reused for other text: record it as a new comment
     _check_open(consultation, now)
     text = clean_text(body or "")
     if not text:
@@ -94,27 +97,28 @@ def post_comment(consultation, author, body: str, *, question=None, parent: Comm
         question_id = question.id if question is not None else None
         if question is not None and question.consultation_id != consultation.id:
             raise ValidationFailed({"": [_l("That question belongs to another consultation.")]})
-    pre = consultation.moderation_mode is ModerationMode.pre
+    # arrives waiting; published below only when the consultation is post-moderated and the rules
+    # found nothing (so it never counts as having been public when the rules hold it)
     comment = Comment(
         consultation_id=consultation.id, question_id=question_id, parent_id=parent.id if parent else None,
         author_id=author.id, body=text, language=detect_language(text),
         stakeholder_type=StakeholderType(stakeholder_type) if stakeholder_type else None,
-        moderation_status=ModerationStatus.pending if pre else ModerationStatus.published,
-        created_at=now or utcnow(), client_token=token,
+        moderation_status=ModerationStatus.pending, created_at=now or utcnow(), client_token=token,
     )
-    savepoint = db.session.begin_nested()
-    try:
-        db.session.add(comment)
+    db.session.add(comment)
+    db.session.flush()
+    hits = screen_comment(comment, now=now)
+    if not hits and consultation.moderation_mode is not ModerationMode.pre:
+        comment.moderation_status = ModerationStatus.published
         db.session.flush()
-    except IntegrityError:  # the same form arrived twice at the same moment
-        savepoint.rollback()
-        earlier = _by_token(token, author) if token else None
-        if earlier is None:
-            raise
-        return earlier
-    savepoint.commit()
-    screen_comment(comment, now=now)
     return comment
+
+
+def resent(client_token: str | None, author) -> Comment | None:
+    """The comment ``author`` already recorded with the form key ``client_token`` (for a view
+    whose commit lost a race against the same form sent twice), or ``None``."""
+    token = (client_token or "").strip()[:64]
+    return _by_token(token, author) if token else None
 
 
 def _by_token(token: str, author) -> Comment | None:
@@ -124,8 +128,9 @@ def _by_token(token: str, author) -> Comment | None:
 
 def vote(comment: Comment, voter, value: VoteValue | str, *, now: datetime | None = None) -> CommentVote:
     """Record ``voter``'s agree / disagree / pass on a public comment, replacing their earlier
-    vote on it (flushed); :func:`cast_vote` also checks the consultation is open. One vote per account per comment is also a database constraint; two
-    concurrent first votes end as one row (the loser of the race updates the winner's row).
+    vote on it (flushed); :func:`cast_vote` also checks the consultation is open. One vote per
+    account per comment is also a database constraint: when two first votes race, the second
+    commit fails with ``IntegrityError`` and the view votes again (now an update).
 
     Raises:
         NotVotable: the comment is not public, or it is the voter's own.
@@ -143,18 +148,8 @@ def vote(comment: Comment, voter, value: VoteValue | str, *, now: datetime | Non
         db.session.flush()
         return existing
     row = CommentVote(comment_id=comment.id, user_id=voter.id, value=int(value))
-    savepoint = db.session.begin_nested()
-    try:
-        db.session.add(row)
-        db.session.flush()
-    except IntegrityError:  # the same person voted in another request at the same moment
-        savepoint.rollback()
-        row = db.session.scalar(select(CommentVote).where(CommentVote.comment_id == comment.id,
-                                                          CommentVote.user_id == voter.id))
-        row.value = int(value)
-        db.session.flush()
-    else:
-        savepoint.commit()
+    db.session.add(row)
+    db.session.flush()
     return row
 
 

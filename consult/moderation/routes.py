@@ -46,7 +46,7 @@ STATE_LABELS = {"pending": _l("Waiting for review"), "published": _l("Published"
                 "all": _l("All")}
 
 
-ACTION_LABELS = {"hold": _l("Held by the automatic rules"), "approve": _l("Approved"), "hide": _l("Hidden"),
+ACTION_LABELS = {"hold": _l("Held for review (automatic rules or flags)"), "approve": _l("Approved"), "hide": _l("Hidden"),
                  "restore": _l("Restored"), "redact": _l("Personal data redacted"), "erase": _l("Kept original erased"),
                  "uphold": _l("Appeal decided: stays hidden"), "escalate": _l("Escalated to a senior moderator")}
 

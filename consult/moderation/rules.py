@@ -72,9 +72,10 @@ def _hit(rule: str, start: int = 0, end: int = 0) -> Hit:
     return Hit(rule, REASONS[rule], start, end)
 
 
-# digits, optionally grouped by spaces, dots, dashes, slashes or brackets (at most two of them
-# between digits: "(0812) 3456-7890", "1803/1245/..."); anchored so no run is re-scanned
-_DIGIT_RUN = re.compile(r"(?<![\d.\-/])\+?\(?\d(?:[ .\-/()]{0,2}\d)+(?![\d])")
+# digits, optionally grouped by spaces, dots, dashes (any Unicode dash), underscores, slashes or
+# brackets (at most three of them between digits: "(0812) 3456-7890", "0812 - 3456 - 7890",
+# "1803/1245/..."); anchored so no run is re-scanned
+_DIGIT_RUN = re.compile(r"(?<![\d.\-/])\+?\(?\d(?:[ .\-/()_\u2010-\u2015\u00a0]{0,3}\d)+(?![\d])")
 # e-mail addresses written to dodge filters: "budi [at] gmail [dot] com", "budi @ gmail.com"
 _EMAIL_DODGED = re.compile(
     r"(?<![\w.+-])[\w.+-]+\s*(?:[\[(]\s*(?:at|et)\s*[\])]|\s@\s*|@\s+)\s*[\w-]+"
@@ -83,8 +84,9 @@ _EMAIL_DODGED = re.compile(
 _NPWP_FORMAT = re.compile(r"(?<!\d)\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?!\d)")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)*\.[a-z]{2,}(?![\w-])", re.IGNORECASE)
 _KK_CONTEXT = re.compile(r"(?:\bkk\b|kartu\s+keluarga)[\s.:#-]*(?:no(?:mor)?\.?)?[\s.:#-]*$", re.IGNORECASE)
-_NIK_CONTEXT = re.compile(r"(?:\bnik\b|\bktp\b|nomor\s+induk\s+kependudukan)"
-                          r"(?:[\s.:#=-]|\b(?:saya|aku|kami|ku|no|nomor|adalah|yaitu|ialah|is|my)\b)*$", re.IGNORECASE)
+_NIK_CONTEXT = re.compile(r"(?:\bn\.?\s?i\.?\s?k\.?(?:-?nya|-?ku)?\b|\bktp\b|nomor\s+induk\s+kependudukan)"
+                          r"(?:[\s.:#=()\-]|\b(?:saya|sy|aku|gue|gw|kami|ku|no|nomor|adalah|yaitu|ialah|is|my)\b)*$",
+                          re.IGNORECASE)
 _NPWP_CONTEXT = re.compile(r"\bnpwp\b[\s.:#-]*(?:no(?:mor)?\.?)?[\s.:#-]*$", re.IGNORECASE)
 
 

@@ -330,9 +330,11 @@ def register(consultation, kind: str = "submission") -> list[tuple[str, str, str
     rows = db.session.execute(
         db.select(ModerationAction.created_at, ModerationAction.action, ModerationAction.reason)
         .where(ModerationAction.consultation_id == consultation.id, column.is_not(None))).all()
+    from ..common.dates import to_local
+
     counts: dict[tuple[str, str, str | None], int] = {}
     for created_at, action, reason in rows:
-        key = (created_at.strftime("%Y-%m"), Action(action).value, reason)
+        key = (to_local(created_at).strftime("%Y-%m"), Action(action).value, reason)  # the month in the site's zone
         counts[key] = counts.get(key, 0) + 1
     return sorted(((m, a, r, c) for (m, a, r), c in counts.items()), key=lambda row: (row[0], row[1], row[2] or ""),
                   reverse=True)
@@ -482,9 +484,11 @@ MAX_FLAG_NOTE_CHARS = 500
 
 def flags_since_review(submission) -> int:
     """Flaggers of ``submission`` (or a comment) since a moderator last approved or restored it,
-    counted as distinct people: a signed-in account counts once; flags sent without an account
-    count once per network address (a visitor who clears cookies to flag again is the same
-    flagger), so one person alone cannot reach the threshold that holds an item."""
+    counted as distinct network addresses (an account or device without one counts by itself): a
+    visitor who clears cookies, or signs in with several accounts, to flag again from the same
+    place is one flagger, so one person alone cannot reach the threshold that holds an item.
+    People behind one shared address (a kecamatan hall) count once too: a hold then waits for
+    flags from elsewhere, while the moderators already see every flag in the queue."""
     reviewed = db.session.scalar(
         db.select(ModerationAction.created_at).where(
             _about(ModerationAction, submission),
@@ -493,7 +497,7 @@ def flags_since_review(submission) -> int:
     query = db.select(Flag.account, Flag.address_hash, Flag.visitor).where(_about(Flag, submission))
     if reviewed is not None:
         query = query.where(Flag.created_at >= reviewed)
-    return len({f"account:{account}" if account else f"address:{address}" if address else f"visitor:{visitor}"
+    return len({f"address:{address}" if address else f"account:{account}" if account else f"visitor:{visitor}"
                 for account, address, visitor in db.session.execute(query)})
 
 

@@ -41,7 +41,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['parent_id'], ['comments.id'], name=op.f('fk_comments_parent_id_comments'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['question_id'], ['questions.id'], name=op.f('fk_comments_question_id_questions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_comments')),
-    sa.UniqueConstraint('client_token', name=op.f('uq_comments_client_token'))
+    sa.UniqueConstraint('author_id', 'client_token', name='uq_comments_author_client_token')
     )
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_comments_author_id'), ['author_id'], unique=False)

@@ -42,7 +42,10 @@ def test_main_pages_have_no_serious_accessibility_violation(live_app, audit_page
     with app.app_context():
         run_analysis(request_analysis(get_by_slug("asn"), n_themes=2))
         consultation = get_by_slug("asn")
-        first = post_comment(consultation, get_by_email("perancang@example.org"), "Mutasi harus terbuka.")
+        from consult.accounts.services import create_user
+
+        someone = create_user("warga@example.org", "correct-horse-1")
+        first = post_comment(consultation, someone, "Mutasi harus terbuka.")
         post_comment(consultation, get_by_email("perancang@example.org"), "Setuju.", parent=first)
         consultation.answered = True
         db.session.commit()
@@ -73,5 +76,5 @@ def test_main_pages_have_no_serious_accessibility_violation(live_app, audit_page
         db.session.commit()
     for path in ("/c/asn/questions/penempatan/discussion", "/c/asn/discussion"):
         problems += _audit(page, base + path)
-    assert page.locator("form.vote").count() >= 2
+    assert page.locator("form.vote").count() >= 1
     assert not problems, "\n".join(problems)

@@ -138,7 +138,7 @@ def test_the_author_sees_why_on_the_receipt_and_the_public_register_counts_only(
     page = client.get(receipt(hidden_html)).get_data(as_text=True)
     assert "Spam atau iklan" in page and "Iklan pulsa." in page
     register = client.get(f"/c/{slug}/moderation-register").get_data(as_text=True)
-    assert "Ditahan oleh aturan otomatis" in register and "Spam atau iklan" in register
+    assert "Ditahan untuk ditinjau" in register and "Spam atau iklan" in register
     assert "081234567890" not in register and "pulsa" not in register.lower()
     assert f"/c/{slug}/moderation-register" in client.get(f"/c/{slug}").get_data(as_text=True)
 

@@ -130,13 +130,22 @@ def test_dodged_formats_are_found():
 def test_nik_after_its_name_and_full_width_digits():
     from consult.moderation.rules import find_personal_data
 
-    for text in ("NIK saya 3201234567890123 mohon diperhatikan.", "No. KTP: 3201234567890123."):
+    for text in ("NIK saya 3201234567890123 mohon diperhatikan.", "No. KTP: 3201234567890123.",
+                 "NIK sy 3201234567890123", "NIK-nya 3201234567890123", "NIK (saya) 3201234567890123",
+                 "NIK gue 3201234567890123", "N.I.K saya 3201234567890123"):
         assert [(h.rule, text[h.start:h.end]) for h in find_personal_data(text)] == [("nik", "3201234567890123")]
     assert find_personal_data("Nomor arsip 3201234567890123.") == []  # no valid structure, no "NIK" before it
-    for phone in ("０８１２３４５６７８９０", "081234567890"):
+    for phone in ("０８１２３４５６７８９０", "081234567890", "0812 - 3456 - 7890", "0812–3456–7890"):
         hits = find_personal_data(f"Hubungi {phone} ya.")
         assert [h.rule for h in hits] == ["phone"], phone
         assert f"Hubungi {phone} ya."[hits[0].start:hits[0].end] == phone
     # numbers of policy text stay out
     for text in ("Pasal 7 ayat (2) tahun 2023", "anggaran Rp 150.000.000", "PP Nomor 11 Tahun 2017"):
         assert find_personal_data(text) == [], text
+
+
+def test_identity_numbers_with_wide_separators():
+    from consult.moderation.rules import find_personal_data
+
+    for text in ("NIK 1803 - 0145 - 0890 - 0001", "1803–0145–0890–0001 nik", "1803_0145_0890_0001"):
+        assert [h.rule for h in find_personal_data(text)] == ["nik"], text
