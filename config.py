@@ -59,6 +59,14 @@ class Config:
     COMMENT_RATE_LIMIT = "20 per hour"  # comments and replies, per account (or device)
     COMMENT_ADDRESS_RATE_LIMIT = "300 per hour"
     VOTE_RATE_LIMIT = "600 per hour"
+    # the JSON API (consult/api): per token, or per address without one
+    API_RATE_LIMIT = "1200 per hour"
+    API_SUBMIT_RATE_LIMIT = "300 per hour"
+    API_TITLE = "consult API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
     # failed sign-ins per account, whatever device or address they come from
     LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"
     REGISTER_RATE_LIMIT = "10 per hour"  # refused forms do not count

@@ -64,8 +64,10 @@ def create_app(config=None, overrides: dict | None = None):
         app.logger.setLevel(logging.INFO)
     register_extensions(app)
     register_blueprints(app)
+    from .api.setup import init_api
     from .errors import register_error_handlers
 
+    init_api(app)
     register_error_handlers(app)
     register_jinja(app)
     register_cli(app)

@@ -48,6 +48,10 @@ def register_error_handlers(app: Flask) -> None:
     def page(code: int, title, message):
         from flask import request
 
+        from .api.problems import is_api_request, problem_response
+
+        if is_api_request():
+            return problem_response(code, None, str(message))
         if request.url_rule is None and getattr(request, "routing_exception", None) is not None \
                 and type(request.routing_exception).__name__ == "SecurityError":
             return f"{code} {title}: this site does not answer to that host name.\n", code, {

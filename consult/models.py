@@ -8,6 +8,7 @@ from .accounts.models import (
     RoleChange,
     User,
 )
+from .api.models import ApiToken
 from .analysis.models import (
     AnalysisRun,
     AnalysisSection,
@@ -27,7 +28,7 @@ from .search.models import SearchEntry
 from .site.models import Page, SiteSetting
 from .submissions.models import Answer, Attachment, Submission, SubmissionDraft
 
-__all__ = ["AccountEvent", "Comment", "CommentVote", "ConsultationEvent", "Page", "SiteSetting", "ConsentRecord", "ConsultationRole", "Organisation", "RepresentativeClaim", "RoleChange", "User",
+__all__ = ["ApiToken", "AccountEvent", "Comment", "CommentVote", "ConsultationEvent", "Page", "SiteSetting", "ConsentRecord", "ConsultationRole", "Organisation", "RepresentativeClaim", "RoleChange", "User",
            "AnalysisRun", "AnalysisSection", "CodebookEntry", "Response", "ThemeEdit", "OfflineForum", "SearchEntry", "Theme", "ThemeAssignment", "ThemeQuote", "Consultation", "Document",
            "Question", "Job", "Appeal", "Flag", "ModerationAction", "RedactedOriginal", "Answer", "Attachment",
            "Submission", "SubmissionDraft"]

@@ -102,7 +102,9 @@ def test_every_public_surface_hides_what_it_must(app, client, seeded):
         for url in _urls(app, endpoint, values):
             for lang in ("id", "en"):
                 response = client.get(f"{url}?lang={lang}")
-                assert response.status_code == 200, f"{url} answered {response.status_code}"
+                # the API answers 404 for a hidden submission (the web page shows a placeholder)
+                assert response.status_code == 200 or (endpoint.startswith("api.") and response.status_code == 404), \
+                    f"{url} answered {response.status_code}"
                 page = response.get_data(as_text=True)
                 visited += 1
                 if "<html" in page:  # the head holds only text in its title (a stray tag breaks the page)

@@ -24,13 +24,18 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    """Flask-Babel locale selector: ``?lang=``, then the session, then the site's default language.
+    """Flask-Babel locale selector: ``?lang=``, then the session, then the site's default language
+    (the JSON API: ``Accept-Language``, else English).
 
     Outside a request (CLI, jobs) ``CLI_LOCALE`` applies (English: the CLI's own words are English).
     """
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["CLI_LOCALE"]
+    if request.path.startswith("/api/"):
+        # the JSON API keeps no session: Accept-Language, else English (messages are for developers;
+        # a channel relaying them to respondents asks for "id")
+        return request.accept_languages.best_match(languages) or "en"
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked

@@ -47,6 +47,7 @@ class SubmissionSource(str, enum.Enum):
     polis = "polis"
     demo = "demo"
     forum = "forum"  # said at an in-person forum, entered by a moderator (offline)
+    api = "api"  # sent by a partner channel (SMS or WhatsApp gateway …) through the JSON API
 
 
 class Submission(ModeratedMixin, TimestampMixin, db.Model):

@@ -205,19 +205,20 @@ def new_submission(slug: str):
             if created:
                 g.submission_created = True
                 if submission.email:
-                    send_mail(
-                        submission.email,
-                        _("Your submission %(ref)s", ref=submission.reference),
-                        render_template("emails/receipt.txt", submission=submission, consultation=consultation,
-                                        receipt_url=url_for("submissions.show_receipt", token=token,
-                                                            _external=True)),
-                    )
+                    send_receipt_mail(consultation, submission, token)
             return _confirmation(consultation, submission, token)
     else:
         apply_errors(form, errors)
     if not consultation.is_open:
         flash(_("This consultation does not accept submissions now."), "error")
     return render_template("submissions/form.html", consultation=consultation, form=form), 422
+
+
+def send_receipt_mail(consultation, submission, token: str) -> None:
+    """E-mail the respondent their reference and private receipt link (in this request's language)."""
+    send_mail(submission.email, _("Your submission %(ref)s", ref=submission.reference),
+              render_template("emails/receipt.txt", submission=submission, consultation=consultation,
+                              receipt_url=url_for("submissions.show_receipt", token=token, _external=True)))
 
 
 def _fill_from_draft(form, draft: dict) -> None:

@@ -314,8 +314,10 @@ def create_submission(
     stored_attachment: StoredFile | None = None,
     upload_dir: str | Path | None = None,
     now: datetime | None = None,
+    source: SubmissionSource = SubmissionSource.web,
 ) -> tuple[Submission, str, bool]:
-    """Record a respondent's submission through the web form (flushed; the view commits).
+    """Record a respondent's submission through the web form or the API (``source``; flushed;
+    the caller commits).
 
     The moderation mode decides its state: pre-moderation → pending, post-moderation → published;
     the automatic rules (:func:`consult.moderation.services.screen`) hold it as pending when they
@@ -345,7 +347,7 @@ def create_submission(
         else ModerationStatus.published
     submission, token = record_submission(
         consultation, data, answers, secret=secret, reference_prefix=reference_prefix, status=status,
-        submitted_at=now, stored_attachment=stored_attachment, upload_dir=upload_dir,
+        submitted_at=now, stored_attachment=stored_attachment, upload_dir=upload_dir, source=source,
     )
     from ..moderation.services import screen
 
