@@ -36,6 +36,33 @@ class ApiPage(Page):
     """flask-smorest's pager for lists."""
 
 
+def read_doc(not_found: str | None = "No published consultation with this slug."):
+    """The documentation every public GET shares: no token needed (one may be sent),
+    ``If-None-Match`` and its ``304``, and (``not_found``) the ``404`` answer."""
+
+    def decorator(view):
+        view = blp.alt_response(304, description=NOT_MODIFIED["description"])(view)
+        if not_found:
+            view = blp.alt_response(404, description=not_found)(view)
+        return blp.doc(security=OPTIONAL_BEARER, parameters=[IF_NONE_MATCH])(view)
+
+    return decorator
+
+
+def write_doc(security: list, **answers: str):
+    """The documentation of a token-only call: its security, the 401 and 403 answers, and
+    ``answers`` (``e404="…"``, ``e409="…"``: status → description)."""
+
+    def decorator(view):
+        view = blp.alt_response(401, description="No valid token.")(view)
+        view = blp.alt_response(403, description="The token lacks the scope, or its account the role.")(view)
+        for key, description in answers.items():
+            view = blp.alt_response(int(key[1:]), description=description)(view)
+        return blp.doc(security=security)(view)
+
+    return decorator
+
+
 # ---- authentication, limits, ETags --------------------------------------------------------
 
 def _secret() -> str | None:
@@ -179,8 +206,7 @@ def _submission(s, keys: dict[int, str]) -> dict:
 @blp.arguments(schemas.ConsultationFilter, location="query")
 @blp.response(200, schemas.ConsultationOut(many=True))
 @blp.paginate(ApiPage, page_size=20, max_page_size=100)
-@blp.alt_response(304, description=NOT_MODIFIED["description"])
-@blp.doc(security=OPTIONAL_BEARER, parameters=[IF_NONE_MATCH])
+@read_doc(None)
 @public_surface("api.list_consultations")
 def list_consultations(filters):
     """Published consultations, open ones first; filter by ``state`` and ``topic``."""
@@ -196,9 +222,7 @@ def list_consultations(filters):
 
 @blp.route("/consultations/<slug>", methods=["GET"])
 @blp.response(200, schemas.ConsultationDetailOut)
-@blp.alt_response(304, description=NOT_MODIFIED["description"])
-@blp.alt_response(404, description="No published consultation with this slug.")
-@blp.doc(security=OPTIONAL_BEARER, parameters=[IF_NONE_MATCH])
+@read_doc("No published consultation with this slug.")
 @public_surface("api.get_consultation")
 def get_consultation(slug):
     """One consultation with its background, questions and documents."""
@@ -212,9 +236,7 @@ def get_consultation(slug):
 
 @blp.route("/consultations/<slug>/questions", methods=["GET"])
 @blp.response(200, schemas.QuestionOut(many=True))
-@blp.alt_response(304, description=NOT_MODIFIED["description"])
-@blp.alt_response(404, description="No published consultation with this slug.")
-@blp.doc(security=OPTIONAL_BEARER, parameters=[IF_NONE_MATCH])
+@read_doc("No published consultation with this slug.")
 @public_surface("api.list_questions")
 def list_questions(slug):
     """The consultation's questions, in order."""
@@ -223,9 +245,7 @@ def list_questions(slug):
 
 @blp.route("/consultations/<slug>/documents", methods=["GET"])
 @blp.response(200, schemas.DocumentOut(many=True))
-@blp.alt_response(304, description=NOT_MODIFIED["description"])
-@blp.alt_response(404, description="No published consultation with this slug.")
-@blp.doc(security=OPTIONAL_BEARER, parameters=[IF_NONE_MATCH])
+@read_doc("No published consultation with this slug.")
 @public_surface("api.list_documents")
 def list_documents(slug):
     """The draft policy documents (latest version of each) with download addresses."""
@@ -236,9 +256,7 @@ def list_documents(slug):
 @blp.arguments(schemas.SubmissionFilter, location="query")
 @blp.response(200, schemas.SubmissionOut(many=True))
 @blp.paginate(ApiPage, page_size=20, max_page_size=100)
-@blp.alt_response(304, description=NOT_MODIFIED["description"])
-@blp.alt_response(404, description="No published consultation with this slug.")
-@blp.doc(security=OPTIONAL_BEARER, parameters=[IF_NONE_MATCH])
+@read_doc("No published consultation with this slug.")
 @public_surface("api.list_submissions")
 def list_submissions(filters, slug):
     """Published submissions, oldest first: text only where the respondent agreed to publish it
@@ -257,9 +275,7 @@ def list_submissions(filters, slug):
 
 @blp.route("/consultations/<slug>/submissions/<reference>", methods=["GET"])
 @blp.response(200, schemas.SubmissionOut)
-@blp.alt_response(304, description=NOT_MODIFIED["description"])
-@blp.alt_response(404, description="No published submission with this reference.")
-@blp.doc(security=OPTIONAL_BEARER, parameters=[IF_NONE_MATCH])
+@read_doc("No published submission with this reference.")
 @public_surface("api.get_submission")
 def get_submission(slug, reference):
     """One published submission."""
@@ -276,9 +292,7 @@ def get_submission(slug, reference):
 @blp.arguments(schemas.CommentFilter, location="query")
 @blp.response(200, schemas.CommentOut(many=True))
 @blp.paginate(ApiPage, page_size=20, max_page_size=100)
-@blp.alt_response(304, description=NOT_MODIFIED["description"])
-@blp.alt_response(404, description="No such consultation or question.")
-@blp.doc(security=OPTIONAL_BEARER, parameters=[IF_NONE_MATCH])
+@read_doc("No such consultation or question.")
 @public_surface("api.list_comments")
 def list_comments(filters, slug):
     """Published discussion comments and replies, oldest first, of the consultation's own
@@ -319,9 +333,7 @@ def _results_or_404(slug: str):
 
 @blp.route("/consultations/<slug>/themes", methods=["GET"])
 @blp.response(200, schemas.ThemeOut(many=True))
-@blp.alt_response(304, description=NOT_MODIFIED["description"])
-@blp.alt_response(404, description="No such consultation, or its results are not published yet.")
-@blp.doc(security=OPTIONAL_BEARER, parameters=[IF_NONE_MATCH])
+@read_doc("No such consultation, or its results are not published yet.")
 @public_surface("api.list_themes")
 def list_themes(slug):
     """The themes of the latest analysis, once the results are published: counts of published
@@ -350,9 +362,7 @@ def list_themes(slug):
 
 @blp.route("/consultations/<slug>/responses", methods=["GET"])
 @blp.response(200, schemas.SubmissionResponseOut(many=True))
-@blp.alt_response(304, description=NOT_MODIFIED["description"])
-@blp.alt_response(404, description="No such consultation, or its results are not published yet.")
-@blp.doc(security=OPTIONAL_BEARER, parameters=[IF_NONE_MATCH])
+@read_doc("No such consultation, or its results are not published yet.")
 @public_surface("api.list_responses")
 def list_responses(slug):
     """Published responses to individual published submissions (responses to themes are on
@@ -373,12 +383,9 @@ def list_responses(slug):
 @blp.arguments(schemas.SubmissionIn)
 @blp.response(201, schemas.ReceiptOut)
 @blp.alt_response(200, schema=schemas.ReceiptOut, description="This client_token was already recorded: the same receipt.")
-@blp.alt_response(401, description="No valid token.")
-@blp.alt_response(403, description="The token lacks the 'submit' scope.")
-@blp.alt_response(404, description="No published consultation with this slug.")
-@blp.alt_response(409, description="The consultation is not open, or accepts signed-in accounts only.")
-@blp.alt_response(422, description="The submission breaks a rule of the consultation (errors by field).")
-@blp.doc(security=BEARER)
+@write_doc(BEARER, e404="No published consultation with this slug.",
+           e409="The consultation is not open, or accepts signed-in accounts only.",
+           e422="The submission breaks a rule of the consultation (errors by field).")
 @not_a_surface("api.create_submission", "receives a submission (POST) from a partner channel")
 def create_submission(data, slug):
     """Send a submission on a respondent's behalf, with the same validation, moderation and

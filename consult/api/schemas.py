@@ -23,20 +23,28 @@ class Schema(ma.Schema):
 # ---- query strings -----------------------------------------------------------------------
 
 class ConsultationFilter(Schema):
+    """Query of ``GET /consultations``: a state and a topic, both optional."""
+
     state = fields.String(validate=validate.OneOf(STATES), metadata={"description": "Only consultations in this state."})
     topic = fields.String(validate=validate.Length(max=120), metadata={"description": "Only this topic (exact)."})
 
 
 class SubmissionFilter(Schema):
+    """Query of the submission list: one stakeholder type, optional."""
+
     stakeholder_type = fields.String(validate=validate.OneOf(STAKEHOLDER_TYPES))
 
 
 class CommentFilter(Schema):
+    """Query of the comment list: a question's key, optional."""
+
     question = fields.String(validate=validate.Length(min=1, max=60),
                              metadata={"description": "A question's key; without it, the consultation's own discussion."})
 
 
 class QueueFilter(Schema):
+    """Query of the moderation queue: submissions or comments, in one moderation state."""
+
     kind = fields.String(load_default="submission", validate=validate.OneOf(("submission", "comment")))
     state = fields.String(load_default="pending", validate=validate.OneOf(("pending", "published", "hidden")))
 
@@ -44,6 +52,8 @@ class QueueFilter(Schema):
 # ---- consultations -------------------------------------------------------------------------
 
 class QuestionOut(Schema):
+    """A question: its key, position, kind (open, choice or Likert), text, help and options."""
+
     key = fields.String(required=True)
     position = fields.Integer(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(("open", "choice", "likert")))
@@ -54,6 +64,8 @@ class QuestionOut(Schema):
 
 
 class DocumentOut(Schema):
+    """A draft policy document (latest version), with its download address; size in bytes."""
+
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     filename = fields.String(required=True)
@@ -65,11 +77,15 @@ class DocumentOut(Schema):
 
 
 class CountsOut(Schema):
+    """What a consultation counts publicly: published submissions and comments."""
+
     submissions = fields.Integer(required=True, metadata={"description": "Published submissions (pending and hidden never count)."})
     comments = fields.Integer(required=True, metadata={"description": "Published discussion comments and replies."})
 
 
 class ConsultationOut(Schema):
+    """A published consultation as listed: window (ISO 8601, UTC), state, moderation mode, counts."""
+
     slug = fields.String(required=True)
     title = fields.String(required=True)
     topic = fields.String(allow_none=True, required=True)
@@ -84,6 +100,8 @@ class ConsultationOut(Schema):
 
 
 class ConsultationDetailOut(ConsultationOut):
+    """A consultation with its Markdown background, questions and documents."""
+
     background_markdown = fields.String(required=True)
     questions = fields.List(fields.Nested(QuestionOut), required=True)
     documents = fields.List(fields.Nested(DocumentOut), required=True)
@@ -92,12 +110,16 @@ class ConsultationDetailOut(ConsultationOut):
 # ---- submissions and comments ---------------------------------------------------------------
 
 class AnswerOut(Schema):
+    """One answer of a submission: open text (only when quotable) or a chosen option."""
+
     question = fields.String(required=True, metadata={"description": "The question's key."})
     text = fields.String(allow_none=True, required=True)
     choice = fields.String(allow_none=True, required=True)
 
 
 class SubmissionOut(Schema):
+    """A published submission; its text only when the respondent agreed to publish it."""
+
     reference = fields.String(required=True)
     submitted_at = fields.DateTime(required=True)
     stakeholder_type = fields.String(allow_none=True, required=True)
@@ -109,12 +131,16 @@ class SubmissionOut(Schema):
 
 
 class VotesOut(Schema):
+    """Votes on a comment: agree, disagree and pass counts."""
+
     agree = fields.Integer(required=True)
     disagree = fields.Integer(required=True)
     pass_ = fields.Integer(required=True, data_key="pass")
 
 
 class CommentOut(Schema):
+    """A published comment or reply (``reply_to``), with its votes and web address."""
+
     id = fields.Integer(required=True)
     question = fields.String(allow_none=True, required=True)
     reply_to = fields.Integer(allow_none=True, required=True)
@@ -128,11 +154,15 @@ class CommentOut(Schema):
 # ---- themes and responses ----------------------------------------------------------------
 
 class QuoteOut(Schema):
+    """A quote: the submission's reference and the quoted text (quotable submissions only)."""
+
     submission = fields.String(required=True, metadata={"description": "Reference of the quoted submission."})
     text = fields.String(required=True)
 
 
 class ResponseOut(Schema):
+    """The drafters' published response ("you said, we did") to a theme."""
+
     decision = fields.String(required=True)
     reason = fields.String(allow_none=True, required=True)
     draft_reference = fields.String(allow_none=True, required=True)
@@ -141,6 +171,8 @@ class ResponseOut(Schema):
 
 
 class ThemeOut(Schema):
+    """A theme of the latest analysis: label, key phrases, voices by stakeholder type, quotes, response."""
+
     question = fields.String(allow_none=True, required=True, metadata={"description": "Question key; null for the general text."})
     id = fields.String(required=True)
     label = fields.String(required=True)
@@ -153,6 +185,8 @@ class ThemeOut(Schema):
 
 
 class SubmissionResponseOut(Schema):
+    """A published response to one published submission."""
+
     submission = fields.String(required=True)
     decision = fields.String(required=True)
     reason = fields.String(allow_none=True, required=True)
@@ -162,6 +196,8 @@ class SubmissionResponseOut(Schema):
 # ---- submitting ----------------------------------------------------------------------------
 
 class SubmissionIn(Schema):
+    """A submission sent by a partner channel on a respondent's behalf (the web form's fields)."""
+
     stakeholder_type = fields.String(required=True, validate=validate.OneOf(STAKEHOLDER_TYPES))
     body = fields.String(load_default="", validate=validate.Length(max=50_000),
                          metadata={"description": "General free text (may be empty when questions are answered)."})
@@ -184,6 +220,8 @@ class SubmissionIn(Schema):
 
 
 class ReceiptOut(Schema):
+    """The receipt of an accepted submission: reference, moderation state and private receipt address."""
+
     reference = fields.String(required=True)
     moderation_status = fields.String(required=True, validate=validate.OneOf(("published", "pending")))
     receipt_url = fields.String(required=True, metadata={
@@ -194,6 +232,8 @@ class ReceiptOut(Schema):
 # ---- staff ---------------------------------------------------------------------------------
 
 class QueueItemOut(Schema):
+    """One item of the moderation queue (staff): its text, the rules' hits and the flags."""
+
     kind = fields.String(required=True, validate=validate.OneOf(("submission", "comment")))
     id = fields.String(required=True, metadata={"description": "Submission reference, or comment id (as text)."})
     state = fields.String(required=True)
@@ -205,6 +245,8 @@ class QueueItemOut(Schema):
 
 
 class ModerationIn(Schema):
+    """A moderator's action: approve, hide (needs a reason), restore, redact or escalate."""
+
     action = fields.String(required=True, validate=validate.OneOf(("approve", "hide", "restore", "redact", "escalate")))
     reason = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(
         ("spam", "abuse", "personal_data", "off_topic", "duplicate", "other")))
@@ -212,6 +254,8 @@ class ModerationIn(Schema):
 
 
 class ModerationOut(Schema):
+    """The audit record of a moderation action: state before and after, time."""
+
     id = fields.String(required=True)
     action = fields.String(required=True)
     before = fields.String(required=True)
@@ -220,15 +264,21 @@ class ModerationOut(Schema):
 
 
 class AnalysisIn(Schema):
+    """Starting an analysis: the number of themes (2–30), or the engine's choice."""
+
     n_themes = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=2, max=30))
 
 
 class ExportIn(Schema):
+    """Starting an export: which table, in which format."""
+
     table = fields.String(required=True, validate=validate.OneOf(("themes", "responses", "choices", "submissions")))
     format = fields.String(required=True, validate=validate.OneOf(("csv", "json", "xlsx")))
 
 
 class JobOut(Schema):
+    """A background job (analysis or export): state, stage, percent done, and the file when done."""
+
     id = fields.Integer(required=True)
     kind = fields.String(required=True)
     state = fields.String(required=True, validate=validate.OneOf(("queued", "running", "done", "failed")))

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..jobs import Job, JobContext, enqueue, job
 from . import schemas
 from .problems import Problem
-from .routes import BEARER, blp, requires
+from .routes import BEARER, blp, requires, write_doc
 
 EXPORT_TABLES = ("themes", "responses", "choices", "submissions")
 EXPORT_FORMATS = ("csv", "json", "xlsx")
@@ -53,10 +53,7 @@ def _job_out(row: Job) -> dict:
 @requires("moderate")
 @blp.arguments(schemas.QueueFilter, location="query")
 @blp.response(200, schemas.QueueItemOut(many=True))
-@blp.alt_response(401, description="No valid token.")
-@blp.alt_response(403, description="Missing scope or role.")
-@blp.alt_response(404, description="No such consultation.")
-@blp.doc(security=BEARER)
+@write_doc(BEARER, e404="No such consultation.")
 @not_a_surface("api.moderation_queue", "staff only: a moderator's token on that consultation")
 def moderation_queue(filters, slug):
     """The moderation queue of submissions or discussion comments in one state (oldest first),
@@ -92,11 +89,7 @@ def _moderate(item, data, ident: str) -> dict:
 @requires("moderate")
 @blp.arguments(schemas.ModerationIn)
 @blp.response(200, schemas.ModerationOut)
-@blp.alt_response(401, description="No valid token.")
-@blp.alt_response(403, description="Missing scope or role.")
-@blp.alt_response(404, description="No such consultation or submission.")
-@blp.alt_response(409, description="The action does not apply to the submission's state (or hiding without a reason).")
-@blp.doc(security=BEARER)
+@write_doc(BEARER, e404="No such consultation or submission.", e409="The action does not apply to the submission's state (or hiding without a reason).")
 @not_a_surface("api.moderate_submission", "staff only: a moderator's token on that consultation")
 def moderate_submission(data, slug, reference):
     """Approve, hide (with a reason and public note), restore, redact or escalate one
@@ -122,11 +115,7 @@ def moderate_submission(data, slug, reference):
 @requires("moderate")
 @blp.arguments(schemas.ModerationIn)
 @blp.response(200, schemas.ModerationOut)
-@blp.alt_response(401, description="No valid token.")
-@blp.alt_response(403, description="Missing scope or role.")
-@blp.alt_response(404, description="No such consultation or comment.")
-@blp.alt_response(409, description="The action does not apply to the comment's state (or hiding without a reason).")
-@blp.doc(security=BEARER)
+@write_doc(BEARER, e404="No such consultation or comment.", e409="The action does not apply to the comment's state (or hiding without a reason).")
 @not_a_surface("api.moderate_comment", "staff only: a moderator's token on that consultation")
 def moderate_comment(data, slug, comment_id):
     """Approve, hide, restore or escalate one discussion comment (``redact`` does not apply)."""
@@ -143,11 +132,7 @@ def moderate_comment(data, slug, comment_id):
 @requires("analyse")
 @blp.arguments(schemas.AnalysisIn)
 @blp.response(202, schemas.JobOut)
-@blp.alt_response(401, description="No valid token.")
-@blp.alt_response(403, description="Missing scope or role.")
-@blp.alt_response(404, description="No such consultation.")
-@blp.alt_response(409, description="An analysis is already running.")
-@blp.doc(security=BEARER)
+@write_doc(BEARER, e404="No such consultation.", e409="An analysis is already running.")
 @not_a_surface("api.start_analysis", "staff only: a drafter's token on that consultation")
 def start_analysis(data, slug):
     """Start a theme analysis in the background; poll the job for progress."""
@@ -172,11 +157,7 @@ def start_analysis(data, slug):
 @requires("analyse")
 @blp.arguments(schemas.ExportIn)
 @blp.response(202, schemas.JobOut)
-@blp.alt_response(401, description="No valid token.")
-@blp.alt_response(403, description="Missing scope or role.")
-@blp.alt_response(404, description="No such consultation.")
-@blp.alt_response(409, description="No analysis has finished yet (theme, response and choice tables).")
-@blp.doc(security=BEARER)
+@write_doc(BEARER, e404="No such consultation.", e409="No analysis has finished yet (theme, response and choice tables).")
 @not_a_surface("api.start_export", "staff only: a drafter's token on that consultation")
 def start_export(data, slug):
     """Start an export (themes, response table, closed-question tallies or all analysed
@@ -212,10 +193,7 @@ def _job_for_token(job_id: int) -> Job:
 @blp.route("/staff/jobs/<int:job_id>", methods=["GET"])
 @requires("analyse")
 @blp.response(200, schemas.JobOut)
-@blp.alt_response(401, description="No valid token.")
-@blp.alt_response(403, description="Missing scope.")
-@blp.alt_response(404, description="No such job among the token owner's consultations.")
-@blp.doc(security=BEARER)
+@write_doc(BEARER, e404="No such job among the token owner's consultations.")
 @not_a_surface("api.get_job", "staff only: a drafter's token on the job's consultation")
 def get_job(job_id):
     """The state and progress of an analysis or export job."""
@@ -225,10 +203,7 @@ def get_job(job_id):
 @blp.route("/staff/jobs/<int:job_id>/file", methods=["GET"])
 @requires("analyse")
 @blp.response(200, description="The exported file (CSV, JSON or XLSX).", content_type="application/octet-stream")
-@blp.alt_response(401, description="No valid token.")
-@blp.alt_response(403, description="Missing scope.")
-@blp.alt_response(404, description="No such export, or it is not done.")
-@blp.doc(security=BEARER)
+@write_doc(BEARER, e404="No such export, or it is not done.")
 @not_a_surface("api.download_export", "staff only: a drafter's token on the job's consultation")
 def download_export(job_id):
     """Download a finished export."""
