@@ -43,7 +43,8 @@ def main() -> None:
         seed_demo(secret="s", reference_prefix="KTB", upload_dir=str(tmp / "uploads"), max_bytes=10_000_000,
                   shared_data_dir=None, analyse=False)
         consultation = db.session.scalar(db.select(Consultation))
-        user = create_user("pembaca@example.org", "correct-horse-1")
+        create_user("pembaca@example.org", "correct-horse-1")  # the reader: sees vote forms on others' comments
+        user = create_user("penulis@example.org", "correct-horse-1")
         db.session.flush()
         text = ("Penilaian kinerja ASN harus terbuka dan melibatkan umpan balik warga. " * 40)[:MAX_COMMENT_CHARS]
         first = None
