@@ -50,8 +50,8 @@ def register_error_handlers(app: Flask) -> None:
 
         from .api.problems import is_api_request, problem_response
 
-        if is_api_request():
-            return problem_response(code, None, str(message))
+        if is_api_request():  # the JSON API: problem+json, no web wording
+            return problem_response(code, None, "")
         if request.url_rule is None and getattr(request, "routing_exception", None) is not None \
                 and type(request.routing_exception).__name__ == "SecurityError":
             return f"{code} {title}: this site does not answer to that host name.\n", code, {
@@ -79,6 +79,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(405)
     def wrong_method(e):
+        from .api.problems import is_api_request, problem_response
+
+        if is_api_request():
+            return problem_response(405, None, "", headers={"Allow": ", ".join(sorted(e.valid_methods or []))})
         return page(405, _l("Not allowed"), _l("This page cannot be used that way."))
 
     @app.errorhandler(413)

@@ -86,6 +86,12 @@ def register(app) -> None:
                                     headers=data.get("headers"))
         return error
 
+    @app.errorhandler(RecursionError)
+    def _too_deep(error):  # a JSON body nested thousands deep
+        if is_api_request():
+            return problem_response(400, "bad_request", "The JSON is nested too deeply.")
+        return "400 Bad request\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(HTTPException)
     def _other(error: HTTPException):
         if error.code is None or error.code < 400 or not is_api_request():

@@ -36,29 +36,41 @@ class ApiPage(Page):
     """flask-smorest's pager for lists."""
 
 
+def _error(status: int, description: str):
+    """Document one problem+json error answer."""
+    from .schemas import ProblemOut
+
+    return blp.alt_response(status, schema=ProblemOut, content_type="application/problem+json",
+                            description=description)
+
+
 def read_doc(not_found: str | None = "No published consultation with this slug."):
-    """The documentation every public GET shares: no token needed (one may be sent),
-    ``If-None-Match`` and its ``304``, and (``not_found``) the ``404`` answer."""
+    """The documentation every public GET shares: no token needed (one may be sent; a bad one is
+    401), the ``304`` answer to a matching ``If-None-Match``, and (``not_found``) the ``404``."""
 
     def decorator(view):
         view = blp.alt_response(304, description=NOT_MODIFIED["description"])(view)
+        view = _error(401, "The token sent is unknown, revoked or malformed.")(view)
+        view = _error(429, "Too many requests for this token or address.")(view)
         if not_found:
-            view = blp.alt_response(404, description=not_found)(view)
-        return blp.doc(security=OPTIONAL_BEARER, parameters=[IF_NONE_MATCH])(view)
+            view = _error(404, not_found)(view)
+        return blp.doc(security=OPTIONAL_BEARER)(view)
 
     return decorator
 
 
-def write_doc(security: list, **answers: str):
-    """The documentation of a token-only call: its security, the 401 and 403 answers, and
-    ``answers`` (``e404="…"``, ``e409="…"``: status → description)."""
+def write_doc(security: list, scope: str, **answers: str):
+    """The documentation of a token-only call: its security and ``scope`` (the ``x-scope``
+    extension), the 401, 403 and 429 answers, and ``answers`` (``e404="…"``: status →
+    description)."""
 
     def decorator(view):
-        view = blp.alt_response(401, description="No valid token.")(view)
-        view = blp.alt_response(403, description="The token lacks the scope, or its account the role.")(view)
+        view = _error(401, "No valid token.")(view)
+        view = _error(403, f"The token lacks the '{scope}' scope, or its account the role on this consultation.")(view)
+        view = _error(429, "Too many requests for this token.")(view)
         for key, description in answers.items():
-            view = blp.alt_response(int(key[1:]), description=description)(view)
-        return blp.doc(security=security)(view)
+            view = _error(int(key[1:]), description)(view)
+        return blp.doc(security=security, **{"x-scope": scope})(view)
 
     return decorator
 
@@ -81,13 +93,16 @@ def rate_key() -> str:
     return address_key()
 
 
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_key)(blp)
+# one budget per token (or address) across every call of the API
+limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api", key_func=rate_key)(blp)
 
 
 @blp.before_request
 def _authenticate():
     """A Bearer token, when sent, must be valid: 401 otherwise (never treated as anonymous)."""
     g.api_token = None
+    if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
+        raise Problem(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
     secret = _secret()
     if request.headers.get("Authorization") and secret is None:
         raise Problem(401, "token_invalid", "Use 'Authorization: Bearer <token>'.",
@@ -106,13 +121,21 @@ def _authenticate():
 
 @blp.after_request
 def _conditional(response):
-    """ETag on every successful GET; 304 when If-None-Match matches (Werkzeug's conditional
-    responses)."""
-    if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.is_streamed:
-        response.add_etag()
+    """ETag on every successful public GET (of the body and the pagination totals); 304 when
+    If-None-Match matches (Werkzeug's conditional responses). Staff answers are never stored by
+    caches. Public reads may be called from any web page (CORS, no credentials)."""
+    staff = request.path.startswith("/api/v1/staff/")
+    if staff:
+        response.headers["Cache-Control"] = "private, no-store"
+    elif request.method in ("GET", "HEAD") and response.status_code == 200 and not response.is_streamed:
+        tag = hashlib.sha256(response.get_data() + response.headers.get("X-Pagination", "").encode()).hexdigest()[:32]
+        response.set_etag(tag)
         response.headers["Cache-Control"] = "no-cache" if g.get("api_token") is None else "private, no-cache"
-        response.headers["Vary"] = "Authorization"
         response = response.make_conditional(request)
+    response.headers["Vary"] = "Authorization"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, If-None-Match"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, X-Pagination, Retry-After"
     return response
 
 
@@ -187,17 +210,17 @@ def _questions(c) -> list[dict]:
 
 
 def _submission(s, keys: dict[int, str]) -> dict:
+    """A published submission as the public may see it: without its author's consent to publish,
+    a number only (reference and date; no text, organisation, stakeholder type or answers)."""
     quotable = passes(s, Audience.QUOTABLE)
-    answers = []
-    for a in s.answers:
-        if a.choice is not None:
-            answers.append({"question": keys.get(a.question_id, ""), "text": None, "choice": a.choice})
-        elif quotable and a.text:
-            answers.append({"question": keys.get(a.question_id, ""), "text": a.text, "choice": None})
+    if not quotable:
+        return {"reference": s.reference, "submitted_at": s.submitted_at, "stakeholder_type": None,
+                "organisation": None, "text_published": False, "body": None, "answers": []}
+    answers = [{"question": keys.get(a.question_id, ""), "text": None if a.choice is not None else a.text,
+                "choice": a.choice} for a in s.answers if a.choice is not None or a.text]
     return {"reference": s.reference, "submitted_at": s.submitted_at,
             "stakeholder_type": s.stakeholder_type.value if s.stakeholder_type else None,
-            "organisation": s.organisation_name, "text_published": quotable,
-            "body": (s.body or "") if quotable else None, "answers": answers}
+            "organisation": s.organisation_name, "text_published": True, "body": s.body or "", "answers": answers}
 
 
 # ---- public reads -------------------------------------------------------------------------
@@ -212,9 +235,7 @@ def list_consultations(filters):
     """Published consultations, open ones first; filter by ``state`` and ``topic``."""
     from ..submissions.queries import public_submission_counts
 
-    rows = consultation_queries.public_list(state=filters.get("state"), topic=None)
-    if filters.get("topic"):
-        rows = [c for c in rows if (c.topic or "") == filters["topic"]]
+    rows = consultation_queries.public_list(state=filters.get("state"), topic=filters.get("topic") or None)
     ids = [c.id for c in rows]
     counts, comments = public_submission_counts(ids), _comment_counts(ids)
     return [_consultation(c, counts, comments) for c in rows]
@@ -383,9 +404,11 @@ def list_responses(slug):
 @blp.arguments(schemas.SubmissionIn)
 @blp.response(201, schemas.ReceiptOut)
 @blp.alt_response(200, schema=schemas.ReceiptOut, description="This client_token was already recorded: the same receipt.")
-@write_doc(BEARER, e404="No published consultation with this slug.",
-           e409="The consultation is not open, or accepts signed-in accounts only.",
-           e422="The submission breaks a rule of the consultation (errors by field).")
+@write_doc(BEARER, "submit", e404="No published consultation with this slug.",
+           e409="The consultation is not open, accepts signed-in accounts only, or this client_token's "
+                "submission was withdrawn by its author.",
+           e415="Send the body as application/json.",
+           e422="The submission breaks the schema (invalid_input) or a rule of the consultation (validation_failed).")
 @not_a_surface("api.create_submission", "receives a submission (POST) from a partner channel")
 def create_submission(data, slug):
     """Send a submission on a respondent's behalf, with the same validation, moderation and
@@ -398,14 +421,24 @@ def create_submission(data, slug):
 
     c = consultation_or_404(slug)
     token = g.api_token
+    unknown = sorted(set(data.get("answers") or {}) - {q.key for q in c.questions})
+    if unknown:
+        raise Problem(422, "validation_failed", "Answers name questions this consultation does not have.",
+                      errors={"answers": [f"Unknown question key: {k}" for k in unknown[:20]]})
     key = hashlib.sha256(f"api:{token.id}:{data['client_token']}".encode("utf-8")).hexdigest()
     payload = services.SubmissionInput(
         stakeholder_type=data["stakeholder_type"], body=data.get("body") or "", answers=data.get("answers") or {},
         name=data.get("name"), anonymous=bool(data.get("anonymous")), organisation=data.get("organisation"),
         on_behalf=bool(data.get("organisation")), email=data.get("email"), region=data.get("region"),
         consent_publish=bool(data["consent_publish"]), client_token=key,
-        source_hash=hashlib.sha256(f"api-token:{token.id}".encode()).hexdigest()[:32],
+        source_hash=None,  # many respondents share one channel: its token's rate limit stands in for the flood rule
         consent_wording=data["consent_wording"], consent_language=data.get("language") or "id")
+    earlier = services.find_by_client_token(key)
+    if earlier is not None and earlier.moderation_status.value == "withdrawn":
+        raise Problem(409, "withdrawn", f"The submission sent with this client_token ({earlier.reference}) was "
+                                        "withdrawn by its author; a new submission needs a new key.")
+    if earlier is not None and not services.same_content(earlier, payload):
+        raise Problem(409, "client_token_reused", "This client_token was used for a submission with other content.")
     from flask_babel import force_locale
     from sqlalchemy.exc import IntegrityError
 
@@ -424,14 +457,20 @@ def create_submission(data, slug):
         receipt = services.receipt_token_for(submission.client_token, current_app.config["SECRET_KEY"])
     except ValidationFailed as exc:
         db.session.rollback()
+        # the web form's field names (q_<key>) become the API's (answers.<key>)
+        errors = {(f"answers.{k[2:]}" if k.startswith("q_") else k or "_"): [str(m) for m in v]
+                  for k, v in exc.errors.items()}
         raise Problem(422, "validation_failed", "The submission breaks a rule of the consultation.",
-                      errors={k or "_": [str(m) for m in v] for k, v in exc.errors.items()}) from None
+                      errors=errors) from None
     except services.ConsultationNotOpen as exc:
         db.session.rollback()
         raise Problem(409, "consultation_not_open", str(exc.message)) from None
     except services.SignInRequired as exc:
         db.session.rollback()
         raise Problem(409, "sign_in_required", str(exc.message)) from None
+    except services.SubmissionWithdrawn as exc:
+        db.session.rollback()
+        raise Problem(409, "withdrawn", str(exc.message)) from None
     if created and submission.email:
         from ..submissions.routes import send_receipt_mail
 

@@ -13,11 +13,39 @@ STAKEHOLDER_TYPES = [t.value for t in StakeholderType]
 
 
 class Schema(ma.Schema):
-    """Base: unknown input fields are an error (a typo should not pass silently)."""
+    """Base: unknown input fields are an error (a typo should not pass silently), and no text may
+    hold a NUL character or a lone UTF-16 surrogate (neither can be stored)."""
 
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+    @ma.validates_schema
+    def _clean_text(self, data, **kwargs):
+        def bad(value) -> bool:
+            if isinstance(value, str):
+                return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+            if isinstance(value, dict):
+                return any(bad(k) or bad(v) for k, v in value.items())
+            if isinstance(value, list):
+                return any(bad(v) for v in value)
+            return False
+
+        wrong = [name for name, value in data.items() if bad(value)]
+        if wrong:
+            raise ma.ValidationError({name: ["Text may not contain NUL characters or lone surrogates."]
+                                      for name in wrong})
+
+
+class ProblemOut(ma.Schema):
+    """An error (RFC 9457 problem details): ``code`` is stable; ``errors`` names fields."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    code = fields.String(required=True)
+    detail = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.Raw())
 
 
 # ---- query strings -----------------------------------------------------------------------
@@ -26,7 +54,8 @@ class ConsultationFilter(Schema):
     """Query of ``GET /consultations``: a state and a topic, both optional."""
 
     state = fields.String(validate=validate.OneOf(STATES), metadata={"description": "Only consultations in this state."})
-    topic = fields.String(validate=validate.Length(max=120), metadata={"description": "Only this topic (exact)."})
+    topic = fields.String(validate=validate.Length(max=120),
+                          metadata={"description": "Only this topic (compared without regard to case)."})
 
 
 class SubmissionFilter(Schema):
@@ -196,7 +225,10 @@ class SubmissionResponseOut(Schema):
 # ---- submitting ----------------------------------------------------------------------------
 
 class SubmissionIn(Schema):
-    """A submission sent by a partner channel on a respondent's behalf (the web form's fields)."""
+    """A submission sent by a partner channel on a respondent's behalf (the web form's fields).
+    Rules beyond the schema (422 validation_failed): a name unless anonymous; a body or at least
+    one open answer; answers only to the consultation's question keys, a choice among its options;
+    the consultation's required questions answered."""
 
     stakeholder_type = fields.String(required=True, validate=validate.OneOf(STAKEHOLDER_TYPES))
     body = fields.String(load_default="", validate=validate.Length(max=50_000),
@@ -204,19 +236,23 @@ class SubmissionIn(Schema):
     answers = fields.Dict(keys=fields.String(validate=validate.Length(max=60)),
                           values=fields.String(validate=validate.Length(max=20_000)), load_default=dict,
                           metadata={"description": "Question key → answer text, or the chosen option."})
-    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    anonymous = fields.Boolean(load_default=False)
+    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200),
+                         metadata={"description": "Required unless anonymous is true."})
+    anonymous = fields.Boolean(load_default=False, truthy={True}, falsy={False})
     organisation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=254),
-                          metadata={"description": "Where the receipt is e-mailed; never published."})
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254),
+                         metadata={"description": "Where the receipt is e-mailed; never published."})
     region = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    consent_publish = fields.Boolean(required=True, metadata={"description": "The respondent agreed to publish the text."})
+    consent_publish = fields.Boolean(required=True, truthy={True}, falsy={False},
+                                     metadata={"description": "The respondent agreed to publish the text."})
     consent_wording = fields.String(required=True, validate=validate.Length(min=10, max=2000), metadata={
         "description": "The exact consent wording the respondent saw on the partner channel (kept as the consent record)."})
     language = fields.String(load_default="id", validate=validate.OneOf(("id", "en")),
                              metadata={"description": "Language of the consent wording and of the receipt e-mail."})
-    client_token = fields.String(required=True, validate=validate.Length(min=8, max=64), metadata={
-        "description": "Idempotency key chosen by the channel, one per respondent's submission: sending it again returns the same receipt."})
+    client_token = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9._:-]{8,64}$"), metadata={
+        "description": "Idempotency key chosen by the channel, one per respondent's submission (8–64 letters, digits, "
+                       "'.', '_', ':', '-'): the same key with the same content returns the same receipt; with other "
+                       "content it is refused (409 client_token_reused)."})
 
 
 class ReceiptOut(Schema):

@@ -7,7 +7,30 @@ from flask_smorest import Api
 
 class ConsultApi(Api):
     """flask-smorest's ``Api`` without its app-wide JSON error handler: the HTML pages keep
-    their error pages, and errors under ``/api/`` are problem+json (:mod:`.problems`)."""
+    their error pages, and errors under ``/api/`` are problem+json (:mod:`.problems`), as the
+    document says."""
+
+    DEFAULT_ERROR_CONTENT_TYPE = "application/problem+json"
+
+    def _register_responses(self):
+        """Document every error answer as what is sent: problem+json (:class:`ProblemOut`)."""
+        import http
+
+        from flask_smorest.utils import prepare_response
+
+        from .schemas import ProblemOut
+
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
+            if status >= 400:
+                response["schema"] = ProblemOut
+                content_type = self.DEFAULT_ERROR_CONTENT_TYPE
+            prepare_response(response, self.spec, content_type)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "An error (problem details)", "schema": ProblemOut}
+        prepare_response(response, self.spec, self.DEFAULT_ERROR_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
     def _register_error_handlers(self):
         from . import problems

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app, g, send_file, url_for
+from flask_smorest import Page
 
 from ..accounts.models import Role
 from ..common.visibility import not_a_surface
@@ -19,7 +20,7 @@ from .routes import BEARER, blp, requires, write_doc
 
 EXPORT_TABLES = ("themes", "responses", "choices", "submissions")
 EXPORT_FORMATS = ("csv", "json", "xlsx")
-MIME = {"csv": "text/csv; charset=utf-8", "json": "application/json",
+MIME = {"csv": "text/csv", "json": "application/json",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -30,6 +31,9 @@ def _staff_consultation(slug: str, role: Role):
     except NotFound:
         raise Problem(404, "not_found", f"No consultation '{slug}'.") from None
     if not g.api_token.user.has_role(role, consultation.id):
+        if consultation.lifecycle.value != "published" and not any(
+                r.consultation_id == consultation.id for r in g.api_token.user.roles):
+            raise Problem(404, "not_found", f"No consultation '{slug}'.")  # a draft stays unknown to outsiders
         raise Problem(403, "role_missing", f"The token's account is not a {role.value} of this consultation.")
     return consultation
 
@@ -53,7 +57,8 @@ def _job_out(row: Job) -> dict:
 @requires("moderate")
 @blp.arguments(schemas.QueueFilter, location="query")
 @blp.response(200, schemas.QueueItemOut(many=True))
-@write_doc(BEARER, e404="No such consultation.")
+@blp.paginate(Page, page_size=50, max_page_size=200)
+@write_doc(BEARER, "moderate", e404="No such consultation.")
 @not_a_surface("api.moderation_queue", "staff only: a moderator's token on that consultation")
 def moderation_queue(filters, slug):
     """The moderation queue of submissions or discussion comments in one state (oldest first),
@@ -89,7 +94,7 @@ def _moderate(item, data, ident: str) -> dict:
 @requires("moderate")
 @blp.arguments(schemas.ModerationIn)
 @blp.response(200, schemas.ModerationOut)
-@write_doc(BEARER, e404="No such consultation or submission.", e409="The action does not apply to the submission's state (or hiding without a reason).")
+@write_doc(BEARER, "moderate", e404="No such consultation or submission.", e409="The action does not apply to the submission's state (or hiding without a reason).")
 @not_a_surface("api.moderate_submission", "staff only: a moderator's token on that consultation")
 def moderate_submission(data, slug, reference):
     """Approve, hide (with a reason and public note), restore, redact or escalate one
@@ -115,7 +120,7 @@ def moderate_submission(data, slug, reference):
 @requires("moderate")
 @blp.arguments(schemas.ModerationIn)
 @blp.response(200, schemas.ModerationOut)
-@write_doc(BEARER, e404="No such consultation or comment.", e409="The action does not apply to the comment's state (or hiding without a reason).")
+@write_doc(BEARER, "moderate", e404="No such consultation or comment.", e409="The action does not apply to the comment's state (or hiding without a reason).")
 @not_a_surface("api.moderate_comment", "staff only: a moderator's token on that consultation")
 def moderate_comment(data, slug, comment_id):
     """Approve, hide, restore or escalate one discussion comment (``redact`` does not apply)."""
@@ -130,9 +135,9 @@ def moderate_comment(data, slug, comment_id):
 
 @blp.route("/staff/consultations/<slug>/analyses", methods=["POST"])
 @requires("analyse")
-@blp.arguments(schemas.AnalysisIn)
+@blp.arguments(schemas.AnalysisIn, required=False)
 @blp.response(202, schemas.JobOut)
-@write_doc(BEARER, e404="No such consultation.", e409="An analysis is already running.")
+@write_doc(BEARER, "analyse", e404="No such consultation.", e409="An analysis is already running.")
 @not_a_surface("api.start_analysis", "staff only: a drafter's token on that consultation")
 def start_analysis(data, slug):
     """Start a theme analysis in the background; poll the job for progress."""
@@ -141,6 +146,7 @@ def start_analysis(data, slug):
     from ..analysis import services
 
     c = _staff_consultation(slug, Role.drafter)
+    data = data or {}
     try:
         run = services.request_analysis(c, g.api_token.user, n_themes=data.get("n_themes"))
         db.session.commit()
@@ -157,7 +163,7 @@ def start_analysis(data, slug):
 @requires("analyse")
 @blp.arguments(schemas.ExportIn)
 @blp.response(202, schemas.JobOut)
-@write_doc(BEARER, e404="No such consultation.", e409="No analysis has finished yet (theme, response and choice tables).")
+@write_doc(BEARER, "analyse", e404="No such consultation.", e409="No analysis has finished yet (theme, response and choice tables).")
 @not_a_surface("api.start_export", "staff only: a drafter's token on that consultation")
 def start_export(data, slug):
     """Start an export (themes, response table, closed-question tallies or all analysed
@@ -193,7 +199,7 @@ def _job_for_token(job_id: int) -> Job:
 @blp.route("/staff/jobs/<int:job_id>", methods=["GET"])
 @requires("analyse")
 @blp.response(200, schemas.JobOut)
-@write_doc(BEARER, e404="No such job among the token owner's consultations.")
+@write_doc(BEARER, "analyse", e404="No such job among the token owner's consultations.")
 @not_a_surface("api.get_job", "staff only: a drafter's token on the job's consultation")
 def get_job(job_id):
     """The state and progress of an analysis or export job."""
@@ -203,7 +209,7 @@ def get_job(job_id):
 @blp.route("/staff/jobs/<int:job_id>/file", methods=["GET"])
 @requires("analyse")
 @blp.response(200, description="The exported file (CSV, JSON or XLSX).", content_type="application/octet-stream")
-@write_doc(BEARER, e404="No such export, or it is not done.")
+@write_doc(BEARER, "analyse", e404="No such export, or it is not done.")
 @not_a_surface("api.download_export", "staff only: a drafter's token on the job's consultation")
 def download_export(job_id):
     """Download a finished export."""

@@ -28,6 +28,8 @@ PROBLEM_CODES = {
     "invalid_input": "The request does not match the schema; 'errors' names the fields.",
     "validation_failed": "The submission breaks a rule of the consultation; 'errors' names the fields.",
     "consultation_not_open": "The consultation does not take submissions now (scheduled or closed).",
+    "client_token_reused": "This client_token was already used for a submission with other content; use a new key.",
+    "withdrawn": "The submission recorded with this client_token was withdrawn by its author; a new one needs a new key.",
     "sign_in_required": "The consultation takes submissions from signed-in accounts only (not through the API).",
     "action_not_applicable": "The moderation action does not apply to the item's state (or hiding needs a reason).",
     "analysis_running": "An analysis of the consultation is already queued or running.",

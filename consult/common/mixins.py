@@ -38,11 +38,14 @@ class ModerationStatus(str, enum.Enum):
 
     ``published``: approved, or post-moderated and not hidden. ``pending``: waiting for review.
     ``hidden``: hidden as spam, abuse or not a contribution; never analysed, counted or shown.
+    ``withdrawn``: withdrawn by its author; only an empty record is kept (its reference and
+    receipt, so neither is ever reused); never analysed, counted or shown.
     """
 
     pending = "pending"
     published = "published"
     hidden = "hidden"
+    withdrawn = "withdrawn"
 
 
 class ModeratedMixin:

@@ -163,11 +163,14 @@ def open_data_tables(consultation: Consultation) -> list[Table]:
     for sub in db.session.scalars(stmt):
         quotable = bool(sub.consent_publish)
         answers = {a.question_id: (a.text or a.choice or "") for a in sub.answers}
+        # without consent to publish, a submission is a number only: no text, organisation,
+        # stakeholder type or answers (its choices still count in the published tallies)
         submissions.rows.append(
             [sub.reference, sub.submitted_at.isoformat(timespec="seconds"),
-             sub.stakeholder_type.value if sub.stakeholder_type else "", sub.organisation_name or "",
-             sub.language or "", quotable, sub.body if quotable else ""]
-            + [(answers.get(qid, "") if quotable or _is_choice(consultation, qid) else "") for qid in keys])
+             (sub.stakeholder_type.value if sub.stakeholder_type else "") if quotable else "",
+             (sub.organisation_name or "") if quotable else "", (sub.language or "") if quotable else "", quotable,
+             sub.body if quotable else ""]
+            + [(answers.get(qid, "") if quotable else "") for qid in keys])
     tables = [submissions]
     from .builders import NoAnalysis
 
@@ -176,10 +179,6 @@ def open_data_tables(consultation: Consultation) -> list[Table]:
     except NoAnalysis:
         tables.append(Table("responses", RESPONSE_HEADER, []))
     return tables
-
-
-def _is_choice(consultation: Consultation, question_id: int) -> bool:
-    return any(q.id == question_id and q.kind is not QuestionKind.open for q in consultation.questions)
 
 
 # ---- writers -------------------------------------------------------------------------------

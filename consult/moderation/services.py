@@ -151,7 +151,7 @@ def moderate(submission, actor, action: Action | str, *, reason: Reason | str | 
     allowed, after = _TRANSITIONS[action]
     before = submission.moderation_status
     if before not in allowed:
-        raise NotAllowedHere(f"cannot {action.value} a {before.value} submission")
+        raise NotAllowedHere(f"cannot {action.value} a {before.value} {'comment' if is_comment(submission) else 'submission'}")
     reason_value = Reason(reason).value if reason else None
     if action is Action.hide and reason_value is None:
         raise NotAllowedHere("hiding needs a reason")
@@ -219,7 +219,8 @@ def queue(consultation, state: ModerationStatus | None = ModerationStatus.pendin
     from ..submissions.models import Submission
 
     now = now or utcnow()
-    query = db.select(Submission).where(Submission.consultation_id == consultation.id)
+    query = db.select(Submission).where(Submission.consultation_id == consultation.id,
+                                        Submission.moderation_status != ModerationStatus.withdrawn)
     if state is not None:
         query = query.where(Submission.moderation_status == state)
     if min_age_hours:
@@ -569,7 +570,7 @@ def escalate(submission, actor, *, note: str | None = None) -> ModerationAction:
         NotAllowedHere: the submission is not pending.
     """
     if submission.moderation_status is not ModerationStatus.pending:
-        raise NotAllowedHere("only a waiting submission can be escalated")
+        raise NotAllowedHere(f"only a waiting {'comment' if is_comment(submission) else 'submission'} can be escalated")
     return _log(submission, actor, Action.escalate, submission.moderation_status, public_note=note)
 
 

@@ -78,6 +78,7 @@ class Submission(ModeratedMixin, TimestampMixin, db.Model):
     body: Mapped[str] = mapped_column(Text, default="", nullable=False)
     language: Mapped[str | None] = mapped_column(String(8))
     consent_publish: Mapped[bool] = mapped_column(default=False, nullable=False)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the author withdrew it (text erased)
     source: Mapped[SubmissionSource] = mapped_column(
         Enum(SubmissionSource, name="submission_source", native_enum=False, length=16),
         default=SubmissionSource.web, nullable=False,

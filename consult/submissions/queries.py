@@ -209,7 +209,7 @@ def public_listing(consultation: Consultation, *, page: int = 1, per_page: int =
 
 def public_submission(consultation: Consultation, reference: str) -> Submission | None:
     """The submission ``reference`` of ``consultation`` as the public may reach it: published or
-    hidden (shown as a placeholder); ``None`` when unknown or still waiting for review."""
+    hidden (shown as a placeholder); ``None`` when unknown, still waiting for review, or withdrawn."""
     return db.session.scalar(select(Submission).where(
         Submission.consultation_id == consultation.id, Submission.reference == reference,
-        Submission.moderation_status != ModerationStatus.pending))
+        Submission.moderation_status.in_([ModerationStatus.published, ModerationStatus.hidden])))

@@ -192,7 +192,7 @@ def new_submission(slug: str):
             db.session.rollback()
             flash(str(exc.message), "error")
             return render_template("submissions/form.html", consultation=consultation, form=form), 403
-        except services.ConsultationNotOpen as exc:
+        except (services.ConsultationNotOpen, services.SubmissionWithdrawn) as exc:
             db.session.rollback()
             flash(str(exc.message), "error")
             return render_template("submissions/form.html", consultation=consultation, form=form), 403

@@ -330,6 +330,7 @@ def create_submission(
 
     Raises:
         SignInRequired: the consultation takes signed-in accounts only and ``data.user_id`` is empty.
+        SubmissionWithdrawn: the same key belongs to a submission its author withdrew.
         ConsultationNotOpen: scheduled, closed or draft (checked first).
         ValidationFailed: see :func:`validate_input`.
     """
@@ -339,6 +340,9 @@ def create_submission(
                                 "signed-in accounts only."))
     existing, key = claim_key(consultation, data)
     if existing is not None:
+        if existing.moderation_status is ModerationStatus.withdrawn:
+            raise SubmissionWithdrawn(_l("This submission (%(ref)s) was withdrawn by its author; send a new one "
+                                         "with a new form.", ref=existing.reference))
         return existing, receipt_token_for(existing.client_token, secret), False
     data = replace(data, client_token=key)
     _check_open(consultation, now)
@@ -367,7 +371,7 @@ def can_change(submission: Submission, now: datetime | None = None) -> bool:
     """Whether its author may still edit or withdraw it: the consultation is open and no moderator
     hid it (a hidden submission has the appeal instead)."""
     return submission.consultation.state_at(now or utcnow()) is State.open \
-        and submission.moderation_status is not ModerationStatus.hidden
+        and submission.moderation_status not in (ModerationStatus.hidden, ModerationStatus.withdrawn)
 
 
 def edit_submission(submission: Submission, *, body: str, answers: dict[str, str], consent_publish: bool,
@@ -423,21 +427,40 @@ def edit_submission(submission: Submission, *, body: str, answers: dict[str, str
 
 def withdraw_submission(submission: Submission, *, upload_dir: str | Path | None = None,
                         now: datetime | None = None) -> str:
-    """Delete a submission at its author's request while the consultation is open (flushed):
-    its text, answers, attachment and personal data go; returns its reference for the message.
+    """Withdraw a submission at its author's request while the consultation is open (flushed):
+    its text, answers, attachment, personal data, flags, kept originals and analysis links are
+    deleted; an empty record in state ``withdrawn`` keeps the reference and the receipt, so the
+    receipt page says it was withdrawn, the same form or API key cannot bring it back, and the
+    reference is never given to anyone else. Returns its reference.
 
     Raises:
-        ConsultationNotOpen: the consultation has closed (or the submission is hidden).
+        ConsultationNotOpen: the consultation has closed (or the submission is hidden or withdrawn).
     """
-    if submission.moderation_status is ModerationStatus.hidden:
-        raise ConsultationNotOpen(_l("A moderator hid this submission: it can no longer be changed."))
+    from ..analysis.models import Response, ThemeAssignment, ThemeQuote
+    from ..moderation.models import Flag, RedactedOriginal
+
+    if submission.moderation_status in (ModerationStatus.hidden, ModerationStatus.withdrawn):
+        raise ConsultationNotOpen(_l("A moderator hid this submission: it can no longer be changed.")
+                                  if submission.moderation_status is ModerationStatus.hidden
+                                  else _l("This submission was already withdrawn."))
     _check_open(submission.consultation, now or utcnow())
-    reference = submission.reference
-    if submission.attachment is not None and upload_dir:
-        (Path(upload_dir) / submission.attachment.stored_name).unlink(missing_ok=True)
-    db.session.delete(submission)
+    if submission.attachment is not None:
+        if upload_dir:
+            (Path(upload_dir) / submission.attachment.stored_name).unlink(missing_ok=True)
+        db.session.delete(submission.attachment)
+    for model in (Answer, ThemeAssignment, ThemeQuote, Flag, RedactedOriginal, Response):
+        db.session.execute(db.delete(model).where(model.submission_id == submission.id))
+    submission.body, submission.consent_publish, submission.language = "", False, None
+    submission.name = submission.email = submission.region = submission.organisation_name = None
+    submission.user_id = submission.source_hash = submission.representative_claim_id = None
+    submission.moderation_status, submission.withdrawn_at = ModerationStatus.withdrawn, now or utcnow()
     db.session.flush()
-    return reference
+    db.session.expire(submission, ["answers", "attachment"])
+    return submission.reference
+
+
+class SubmissionWithdrawn(DomainError):
+    """The form (or API key) sent again belongs to a submission its author withdrew."""
 
 
 DRAFT_DAYS = 30

@@ -234,3 +234,46 @@ def test_the_openapi_document_describes_every_api_route(app, client):
     page = client.get("/api/v1/docs?lang=en").get_data(as_text=True)
     assert "GET /api/v1/consultations/{slug}/submissions" in page and "SubmissionIn" in page
     assert "token_invalid" in client.get("/api/v1/problems").get_data(as_text=True)
+
+
+def test_submission_edge_cases_get_clear_answers(app, client, seeded):
+    slug, refs = seeded
+    auth = {"Authorization": f"Bearer {_token(app, 'gateway@example.org', ['submit'])}"}
+    url = f"/api/v1/consultations/{slug}/submissions"
+    unknown = client.post(url, headers=auth, json=_submission(answers={"nope": "x"}))
+    assert unknown.status_code == 422 and unknown.get_json()["errors"]["answers"] == ["Unknown question key: nope"]
+    assert client.post(url, headers=auth, json=_submission(email="not-an-email")).get_json()["code"] == "invalid_input"
+    assert client.post(url, headers=auth, json=_submission(body="a\u0000b")).get_json()["code"] == "invalid_input"
+    assert client.post(url, headers=auth, json=_submission(consent_publish="yes")).get_json()["code"] == "invalid_input"
+    assert client.post(url, headers=auth, json=_submission(client_token="        ")).get_json()["code"] == "invalid_input"
+    deep = client.post(url, headers=auth, data="[" * 100_000, content_type="application/json")
+    assert deep.status_code in (400, 422) and deep.mimetype == "application/problem+json"
+    form = client.post(url, headers=auth, data={"stakeholder_type": "citizen"})
+    assert form.status_code == 415 and form.get_json()["code"] == "unsupported_media_type"
+    named = client.post(url, headers=auth, json=_submission(name=None))
+    assert named.status_code == 422 and "name" in named.get_json()["errors"]
+    made = client.post(url, headers=auth, json=_submission()).get_json()
+    reused = client.post(url, headers=auth, json=_submission(body="Teks yang lain sama sekali."))
+    assert reused.status_code == 409 and reused.get_json()["code"] == "client_token_reused"
+    token = made["receipt_url"].rsplit("/", 1)[-1]
+    assert client.post(f"/r/{token}/withdraw").status_code == 302
+    again = client.post(url, headers=auth, json=_submission())
+    assert again.status_code == 409 and again.get_json()["code"] == "withdrawn"
+    fresh = client.post(url, headers=auth, json=_submission(client_token="sms-000099")).get_json()
+    assert fresh["reference"] != made["reference"]  # a withdrawn submission's reference is never reused
+
+
+def test_unconsented_submissions_are_a_number_only_and_headers(app, client, seeded):
+    slug, refs = seeded
+    item = client.get(f"/api/v1/consultations/{slug}/submissions/{refs['no consent']}").get_json()
+    assert item["text_published"] is False and item["organisation"] is None and item["answers"] == []
+    assert item["stakeholder_type"] is None
+    listing = client.get("/api/v1/consultations")
+    assert listing.headers["Access-Control-Allow-Origin"] == "*"
+    wrong = client.put(f"/api/v1/consultations/{slug}")
+    assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
+    moderator = {"Authorization": f"Bearer {_token(app, 'mod@example.org', ['moderate'], role='moderator', slug=slug)}"}
+    queue = client.get(f"/api/v1/staff/consultations/{slug}/moderation/queue?state=published&page_size=1",
+                       headers=moderator)
+    assert len(queue.get_json()) == 1 and json.loads(queue.headers["X-Pagination"])["total"] == 2
+    assert queue.headers["Cache-Control"] == "private, no-store"

@@ -285,8 +285,14 @@ def test_a_respondent_changes_then_withdraws_their_submission_until_the_close(ap
         assert db.session.get(Submission, made.id).moderation_status.value == "pending"  # the rules apply to edits
     assert client.post(f"/r/{made.token}/withdraw").status_code == 302
     with app.app_context():
-        assert db.session.get(Submission, made.id) is None
-    assert client.get(f"/r/{made.token}").status_code == 404
+        gone = db.session.get(Submission, made.id)  # an empty record keeps the reference, never reused
+        assert gone.moderation_status.value == "withdrawn" and gone.body == "" and not gone.answers
+        assert gone.name is None and gone.email is None and gone.withdrawn_at is not None
+    receipt = client.get(f"/r/{made.token}?lang=en").get_data(as_text=True)
+    assert "You withdrew this submission" in receipt and "Mutasi harus transparan" not in receipt
+    assert client.get(f"/c/{slug}/submissions/{made.reference}").status_code == 404
+    assert made.reference not in client.get(f"/c/{slug}/submissions").get_data(as_text=True)
+    assert client.post(f"/r/{made.token}/withdraw").status_code == 302  # nothing more to withdraw
 
     closed = make_consultation(state="closed")
     old = make_submission(closed, "Sudah ditutup.")
