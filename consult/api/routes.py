@@ -101,8 +101,13 @@ limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api", 
 def _authenticate():
     """A Bearer token, when sent, must be valid: 401 otherwise (never treated as anonymous)."""
     g.api_token = None
-    if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
-        raise Problem(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
+    if request.method in ("POST", "PUT", "PATCH") and request.content_length:
+        if not request.is_json:
+            raise Problem(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
+        try:
+            request.get_json()  # parsed once here, cached for the view
+        except ValueError:  # e.g. an integer of more than 4300 digits (Python's limit)
+            raise Problem(400, "bad_request", "The body is not JSON this API can read.") from None
     secret = _secret()
     if request.headers.get("Authorization") and secret is None:
         raise Problem(401, "token_invalid", "Use 'Authorization: Bearer <token>'.",
@@ -113,10 +118,7 @@ def _authenticate():
             db.session.rollback()
             raise Problem(401, "token_invalid", "The token is unknown, revoked, or its account is suspended.",
                           headers={"WWW-Authenticate": 'Bearer realm="consult", error="invalid_token"'})
-        db.session.commit()  # the recorded last use
-        if request.method == "GET" and "read" not in g.api_token.scopes and not {"moderate", "analyse"} & set(
-                g.api_token.scopes):
-            raise Problem(403, "scope_missing", "This token has no 'read' scope.")
+        db.session.commit()  # the recorded last use (public reads take any live token: it buys its own limit)
 
 
 @blp.after_request
@@ -132,10 +134,13 @@ def _conditional(response):
         response.set_etag(tag)
         response.headers["Cache-Control"] = "no-cache" if g.get("api_token") is None else "private, no-cache"
         response = response.make_conditional(request)
+    if response.status_code != 429:
+        response.headers.pop("Retry-After", None)  # the limiter adds it to every answer
     response.headers["Vary"] = "Authorization"
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, If-None-Match"
-    response.headers["Access-Control-Expose-Headers"] = "ETag, X-Pagination, Retry-After"
+    response.headers["Access-Control-Expose-Headers"] = ("ETag, X-Pagination, Retry-After, X-RateLimit-Limit, "
+                                                         "X-RateLimit-Remaining, X-RateLimit-Reset")
     return response
 
 
@@ -288,8 +293,9 @@ def list_submissions(filters, slug):
 
     c = consultation_or_404(slug)
     stmt = visible(select(Submission).where(Submission.consultation_id == c.id), Submission, Audience.PUBLIC)
-    if filters.get("stakeholder_type"):
-        stmt = stmt.where(Submission.stakeholder_type == StakeholderType(filters["stakeholder_type"]))
+    if filters.get("stakeholder_type"):  # only where the type is shown: unconsented ones are a number only
+        stmt = stmt.where(Submission.stakeholder_type == StakeholderType(filters["stakeholder_type"]),
+                          Submission.consent_publish.is_(True))
     keys = {q.id: q.key for q in c.questions}
     return [_submission(s, keys) for s in db.session.scalars(stmt.order_by(Submission.submitted_at, Submission.id))]
 
@@ -398,6 +404,24 @@ def list_responses(slug):
 
 # ---- submitting -----------------------------------------------------------------------------
 
+def _same_submission(earlier, payload) -> bool:
+    """Whether ``payload`` is the submission recorded as ``earlier``: the same text and answers
+    and the same respondent fields (so a resend cannot silently drop a change)."""
+    from ..submissions import services
+    from ..text.normalise import clean_text
+
+    def norm(value) -> str | None:
+        return clean_text(value) or None if isinstance(value, str) else value
+
+    return services.same_content(earlier, payload) and (
+        (earlier.stakeholder_type.value if earlier.stakeholder_type else None) == payload.stakeholder_type
+        and earlier.consent_publish == payload.consent_publish
+        and earlier.name == (None if payload.anonymous else norm(payload.name))
+        and earlier.organisation_name == norm(payload.organisation)
+        and (earlier.email or None) == ((payload.email or "").strip().lower() or None)
+        and earlier.region == norm(payload.region))
+
+
 @blp.route("/consultations/<slug>/submissions", methods=["POST"])
 @limiter.limit(lambda: current_app.config["API_SUBMIT_RATE_LIMIT"], key_func=rate_key)
 @requires("submit")
@@ -425,7 +449,7 @@ def create_submission(data, slug):
     if unknown:
         raise Problem(422, "validation_failed", "Answers name questions this consultation does not have.",
                       errors={"answers": [f"Unknown question key: {k}" for k in unknown[:20]]})
-    key = hashlib.sha256(f"api:{token.id}:{data['client_token']}".encode("utf-8")).hexdigest()
+    key = hashlib.sha256(f"api:{token.id}:{c.id}:{data['client_token']}".encode("utf-8")).hexdigest()
     payload = services.SubmissionInput(
         stakeholder_type=data["stakeholder_type"], body=data.get("body") or "", answers=data.get("answers") or {},
         name=data.get("name"), anonymous=bool(data.get("anonymous")), organisation=data.get("organisation"),
@@ -437,8 +461,9 @@ def create_submission(data, slug):
     if earlier is not None and earlier.moderation_status.value == "withdrawn":
         raise Problem(409, "withdrawn", f"The submission sent with this client_token ({earlier.reference}) was "
                                         "withdrawn by its author; a new submission needs a new key.")
-    if earlier is not None and not services.same_content(earlier, payload):
-        raise Problem(409, "client_token_reused", "This client_token was used for a submission with other content.")
+    if earlier is not None and not _same_submission(earlier, payload):
+        raise Problem(409, "client_token_reused", "This client_token was used for a submission with other content "
+                                                  "(or the respondent or a moderator has since changed it).")
     from flask_babel import force_locale
     from sqlalchemy.exc import IntegrityError
 
@@ -467,7 +492,10 @@ def create_submission(data, slug):
         raise Problem(409, "consultation_not_open", str(exc.message)) from None
     except services.SignInRequired as exc:
         db.session.rollback()
-        raise Problem(409, "sign_in_required", str(exc.message)) from None
+        if not c.is_open:
+            raise Problem(409, "consultation_not_open", "This consultation does not take submissions now.") from None
+        raise Problem(409, "sign_in_required", "This consultation takes submissions from signed-in web accounts "
+                                               "only, not through the API.") from None
     except services.SubmissionWithdrawn as exc:
         db.session.rollback()
         raise Problem(409, "withdrawn", str(exc.message)) from None

@@ -226,12 +226,13 @@ class SubmissionResponseOut(Schema):
 
 class SubmissionIn(Schema):
     """A submission sent by a partner channel on a respondent's behalf (the web form's fields).
-    Rules beyond the schema (422 validation_failed): a name unless anonymous; a body or at least
-    one open answer; answers only to the consultation's question keys, a choice among its options;
-    the consultation's required questions answered."""
+    Rules beyond the schema (422 validation_failed): a name unless anonymous; an organisation for
+    a professional body or government unit; a body or at least one open question answered in
+    words; answers only to the consultation's question keys, a choice among its options; the
+    required questions answered. Messages follow Accept-Language (English by default)."""
 
     stakeholder_type = fields.String(required=True, validate=validate.OneOf(STAKEHOLDER_TYPES))
-    body = fields.String(load_default="", validate=validate.Length(max=50_000),
+    body = fields.String(load_default="", validate=validate.Length(max=20_000),
                          metadata={"description": "General free text (may be empty when questions are answered)."})
     answers = fields.Dict(keys=fields.String(validate=validate.Length(max=60)),
                           values=fields.String(validate=validate.Length(max=20_000)), load_default=dict,
@@ -250,16 +251,18 @@ class SubmissionIn(Schema):
     language = fields.String(load_default="id", validate=validate.OneOf(("id", "en")),
                              metadata={"description": "Language of the consent wording and of the receipt e-mail."})
     client_token = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9._:-]{8,64}$"), metadata={
-        "description": "Idempotency key chosen by the channel, one per respondent's submission (8–64 letters, digits, "
-                       "'.', '_', ':', '-'): the same key with the same content returns the same receipt; with other "
-                       "content it is refused (409 client_token_reused)."})
+        "description": "Idempotency key chosen by the channel, one per respondent's submission to one consultation "
+                       "(8–64 letters, digits, '.', '_', ':', '-'): the same key with the same content returns the same "
+                       "receipt; with other content, or after the respondent or a moderator changed the submission, "
+                       "it is refused (409 client_token_reused); after a withdrawal, 409 withdrawn."})
 
 
 class ReceiptOut(Schema):
     """The receipt of an accepted submission: reference, moderation state and private receipt address."""
 
     reference = fields.String(required=True)
-    moderation_status = fields.String(required=True, validate=validate.OneOf(("published", "pending")))
+    moderation_status = fields.String(required=True, validate=validate.OneOf(("published", "pending", "hidden")),
+                                      metadata={"description": "hidden: a moderator has since hidden it (a resend)."})
     receipt_url = fields.String(required=True, metadata={
         "description": "The respondent's private receipt page (edit, withdraw, see the answer). Give it only to them."})
     resent = fields.Boolean(required=True, metadata={"description": "True when this client_token was already recorded."})
@@ -302,7 +305,7 @@ class ModerationOut(Schema):
 class AnalysisIn(Schema):
     """Starting an analysis: the number of themes (2–30), or the engine's choice."""
 
-    n_themes = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=2, max=30))
+    n_themes = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=2, max=30))
 
 
 class ExportIn(Schema):

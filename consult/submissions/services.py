@@ -421,6 +421,10 @@ def edit_submission(submission: Submission, *, body: str, answers: dict[str, str
     if submission.consultation.moderation_mode is ModerationMode.pre:
         submission.moderation_status = ModerationStatus.pending  # a moderator approves the new text
     db.session.flush()
+    from ..analysis.models import ThemeQuote
+
+    # quotes of the old text go; the next analysis quotes the new one
+    db.session.execute(db.delete(ThemeQuote).where(ThemeQuote.submission_id == submission.id))
     screen(submission, now=now)
     return submission
 

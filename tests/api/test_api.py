@@ -277,3 +277,20 @@ def test_unconsented_submissions_are_a_number_only_and_headers(app, client, seed
                        headers=moderator)
     assert len(queue.get_json()) == 1 and json.loads(queue.headers["X-Pagination"])["total"] == 2
     assert queue.headers["Cache-Control"] == "private, no-store"
+
+
+def test_review_details(app, client, seeded):
+    slug, refs = seeded
+    auth = {"Authorization": f"Bearer {_token(app, 'gateway@example.org', ['submit'])}"}
+    url = f"/api/v1/consultations/{slug}/submissions"
+    assert client.get(url, headers=auth).status_code == 200  # any live token reads
+    # the stakeholder filter cannot reveal the type of an unconsented submission
+    listed = client.get(f"{url}?stakeholder_type=citizen&page_size=100").get_json()
+    assert refs["no consent"] not in {s["reference"] for s in listed}
+    made = client.post(url, headers=auth, json=_submission()).get_json()
+    changed = client.post(url, headers=auth, json=_submission(consent_publish=False))
+    assert changed.status_code == 409 and changed.get_json()["code"] == "client_token_reused"
+    huge = client.post(url, headers=auth, data='{"n": ' + "1" * 5000 + "}", content_type="application/json")
+    assert huge.status_code == 400 and huge.get_json()["code"] == "bad_request"
+    assert "Retry-After" not in client.get(url).headers
+    assert made["reference"]
