@@ -126,8 +126,7 @@ def _conditional(response):
     """ETag on every successful public GET (of the body and the pagination totals); 304 when
     If-None-Match matches (Werkzeug's conditional responses). Staff answers are never stored by
     caches. Public reads may be called from any web page (CORS, no credentials)."""
-    staff = request.path.startswith("/api/v1/staff/")
-    if staff:
+    if request.path.startswith("/api/v1/staff/"):
         response.headers["Cache-Control"] = "private, no-store"
     elif request.method in ("GET", "HEAD") and response.status_code == 200 and not response.is_streamed:
         tag = hashlib.sha256(response.get_data() + response.headers.get("X-Pagination", "").encode()).hexdigest()[:32]
@@ -327,7 +326,7 @@ def list_comments(filters, slug):
     from sqlalchemy import select
 
     from ..discussion.models import Comment
-    from ..discussion.services import _tallies
+    from ..discussion.services import tallies
 
     c = consultation_or_404(slug)
     question = None
@@ -339,10 +338,10 @@ def list_comments(filters, slug):
                                          Comment.question_id == question.id if question else Comment.question_id.is_(None)),
                    Comment, Audience.PUBLIC).order_by(Comment.id)
     rows = db.session.scalars(stmt).all()
-    tallies = _tallies([r.id for r in rows])
+    counts = tallies([r.id for r in rows])
     out = []
     for r in rows:
-        t = tallies.get(r.id)
+        t = counts.get(r.id)
         out.append({"id": r.id, "question": question.key if question else None, "reply_to": r.parent_id,
                     "created_at": r.created_at, "stakeholder_type": r.stakeholder_type.value if r.stakeholder_type else None,
                     "body": r.body, "votes": {"agree": t.agree if t else 0, "disagree": t.disagree if t else 0,
@@ -490,7 +489,7 @@ def create_submission(data, slug):
     except services.ConsultationNotOpen as exc:
         db.session.rollback()
         raise Problem(409, "consultation_not_open", str(exc.message)) from None
-    except services.SignInRequired as exc:
+    except services.SignInRequired:
         db.session.rollback()
         if not c.is_open:
             raise Problem(409, "consultation_not_open", "This consultation does not take submissions now.") from None

@@ -77,7 +77,9 @@ def moderation_queue(filters, slug):
              "rules": i.rules, "flags": i.flags, "escalated": i.escalated} for i in services.queue(c, state)]
 
 
-def _moderate(item, data, ident: str) -> dict:
+def _moderate(item, data, ident: str) -> tuple[dict, object]:
+    """Apply a moderator's action to a submission or comment and commit; returns ``(answer,
+    audit row)``. Raises a 409 problem when the action does not apply."""
     from ..moderation import services
 
     try:
@@ -87,7 +89,8 @@ def _moderate(item, data, ident: str) -> dict:
         db.session.rollback()
         raise Problem(409, "action_not_applicable", str(exc)) from None
     db.session.commit()
-    return {"id": ident, "action": row.action.value, "before": row.before, "after": row.after, "at": row.created_at}
+    return {"id": ident, "action": row.action.value, "before": row.before, "after": row.after,
+            "at": row.created_at}, row
 
 
 @blp.route("/staff/consultations/<slug>/submissions/<reference>/moderation", methods=["POST"])
@@ -107,11 +110,7 @@ def moderate_submission(data, slug, reference):
                                                                Submission.reference == reference))
     if submission is None:
         raise Problem(404, "not_found", "No such submission in this consultation.")
-    out = _moderate(submission, data, reference)
-    from ..moderation.models import ModerationAction
-
-    row = db.session.scalar(db.select(ModerationAction).where(ModerationAction.submission_id == submission.id)
-                            .order_by(ModerationAction.id.desc()).limit(1))
+    out, row = _moderate(submission, data, reference)
     _tell_author(submission, row)
     return out
 
@@ -130,7 +129,7 @@ def moderate_comment(data, slug, comment_id):
     comment = db.session.get(Comment, comment_id) if comment_id <= 2_147_483_647 else None
     if comment is None or comment.consultation_id != c.id:
         raise Problem(404, "not_found", "No such comment in this consultation.")
-    return _moderate(comment, data, str(comment_id))
+    return _moderate(comment, data, str(comment_id))[0]
 
 
 @blp.route("/staff/consultations/<slug>/analyses", methods=["POST"])

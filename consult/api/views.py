@@ -46,8 +46,6 @@ PROBLEM_CODES = {
 def docs():
     """The API reference: every operation with its parameters, request body and answers, from
     the same OpenAPI document the API serves (so they cannot differ)."""
-    from flask_smorest import Api  # noqa: F401  (the spec lives on the extension)
-
     spec = current_app.extensions["consult_api"].spec.to_dict()
     return render_template("api/docs.html", spec=spec, problems=PROBLEM_CODES)
 

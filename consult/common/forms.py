@@ -74,6 +74,17 @@ class BaseForm(FlaskForm):
             return CombinedMultiDict((files, request.form)) if files else request.form
 
 
+def pop_expired_csrf(form: FlaskForm) -> bool:
+    """After ``form.validate()``: whether it failed only its CSRF check's part, which is then
+    removed from ``form.errors``, so a form that checks its own token can come back filled in
+    with a plain "expired" notice instead of a field error."""
+    if not hasattr(form, "csrf_token"):
+        return False
+    expired = bool(form.errors.pop("csrf_token", None))
+    form.csrf_token.errors = []
+    return expired
+
+
 def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
     """Put a service's ``ValidationFailed.errors`` back onto ``form``.
 

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from ..common.forms import BaseForm, apply_errors
+from ..common.forms import apply_errors, pop_expired_csrf
 from ..common.mixins import ModerationStatus
 from ..common.visibility import Audience, not_a_surface, passes, public_surface
-from ..common.visitors import account_hash, address_key, device_hash, device_id, visitor_key
+from ..common.visitors import address_key, device_id, visitor_key
 from ..consultations import queries as consultation_queries
 from ..consultations.models import Question
 from ..errors import NotFound, ValidationFailed
@@ -179,9 +179,7 @@ def _post(consultation, question, parent: Comment | None):
     everything typed kept and the reason."""
     form = CommentForm()
     ok = form.validate()
-    expired = bool(form.errors.pop("csrf_token", None))
-    if hasattr(form, "csrf_token"):
-        form.csrf_token.errors = []
+    expired = pop_expired_csrf(form)
     if expired:
         form.form_errors.append(_("For your security the form had expired. Your text is kept below: "
                                   "press the button again."))
@@ -318,6 +316,7 @@ def flag(slug: str, comment_id: int):
     """A visitor flags a published comment for the moderators (once per visitor; enough distinct
     flaggers hold it for review). GET shows the comment and the form."""
     from ..moderation import services as moderation
+    from ..moderation.routes import flag_from_request
     from ..moderation.services import MAX_FLAG_NOTE_CHARS
 
     consultation = consultation_queries.get_by_slug(slug)
@@ -334,16 +333,11 @@ def flag(slug: str, comment_id: int):
     if request.method == "GET":
         return again(status=200)
     if not form.validate():
-        expired = bool(form.errors.pop("csrf_token", None))
-        if hasattr(form, "csrf_token"):
-            form.csrf_token.errors = []
+        expired = pop_expired_csrf(form)
         return again(_("For your security the form had expired. Your note is kept below: press the button again.")
                      if expired else None)
-    threshold = consultation.flag_threshold or current_app.config["FLAG_THRESHOLD"]
     try:
-        _flag, held = moderation.flag_submission(comment, visitor=device_hash(), account=account_hash(),
-                                                 category=form.category.data, note=form.note.data,
-                                                 address_hash=address_key()[5:], threshold=threshold)
+        held = flag_from_request(comment, consultation, form)
     except moderation.AlreadyFlagged:
         db.session.rollback()
         flash(_("You already flagged this comment. The moderators have it."), "info")

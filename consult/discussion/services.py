@@ -220,7 +220,8 @@ def _scope(stmt, consultation, question):
         stmt.where(Comment.question_id.is_(None))
 
 
-def _tallies(ids: list[int]) -> dict[int, Tally]:
+def tallies(ids: list[int]) -> dict[int, Tally]:
+    """comment id → its :class:`Tally` of votes, for the ids that have votes (500 per query)."""
     out: dict[int, Tally] = {}
     for start in range(0, len(ids), 500):
         rows = db.session.execute(
@@ -259,7 +260,7 @@ def thread(consultation, question=None, *, sort: str = "agreed", viewer=None) ->
         raise ValueError(f"unknown sort {sort!r}")
     comments = db.session.scalars(_scope(select(Comment), consultation, question).order_by(Comment.id)).all()
     public_ids = [c.id for c in comments if passes(c, Audience.PUBLIC) and c.removed_at is None]
-    tallies = _tallies(public_ids)
+    counts = tallies(public_ids)
     mine: dict[int, int] = {}
     if viewer is not None and public_ids:
         for start in range(0, len(public_ids), 500):
@@ -269,7 +270,7 @@ def thread(consultation, question=None, *, sort: str = "agreed", viewer=None) ->
     for c in comments:
         if passes(c, Audience.PUBLIC):
             entry = Entry(c.id, c.created_at, "removed" if c.removed_at else "published",
-                          comment=None if c.removed_at else c, tally=tallies.get(c.id, Tally()),
+                          comment=None if c.removed_at else c, tally=counts.get(c.id, Tally()),
                           my_vote=VoteValue(mine[c.id]).key if c.id in mine else None,
                           mine=viewer is not None and c.author_id == viewer.id)
         elif c.moderation_status is ModerationStatus.hidden:

@@ -390,11 +390,8 @@ def flag_submission(slug: str, reference: str):
     if not form.validate_on_submit():
         flash(_("The flag was not sent: choose what is wrong."), "error")
         return redirect(back)
-    threshold = consultation.flag_threshold or current_app.config["FLAG_THRESHOLD"]
     try:
-        _flag, held = services.flag_submission(submission, visitor=device_hash(), account=account_hash(),
-                                               category=form.category.data, note=form.note.data,
-                                               address_hash=address_key()[5:], threshold=threshold)
+        held = flag_from_request(submission, consultation, form)
     except services.AlreadyFlagged:
         db.session.rollback()
         flash(_("You already flagged this submission. The moderators have it."), "info")
@@ -413,6 +410,21 @@ def flag_submission(slug: str, reference: str):
           "success")
     return redirect(url_for("submissions.show_public", slug=slug, reference=reference) if not held
                     else url_for("submissions.list_public", slug=slug))
+
+
+def flag_from_request(item, consultation, form: FlagForm) -> bool:
+    """Record this visitor's flag on a submission or comment from a validated :class:`FlagForm`
+    (flushed): keyed on this request's device, account and hashed network address, held at the
+    consultation's threshold (or ``FLAG_THRESHOLD``). Returns whether the flag held the item.
+
+    Raises:
+        AlreadyFlagged, NotAllowedHere, ValidationFailed: as :func:`services.flag_submission`.
+    """
+    threshold = consultation.flag_threshold or current_app.config["FLAG_THRESHOLD"]
+    _flag, held = services.flag_submission(item, visitor=device_hash(), account=account_hash(),
+                                           category=form.category.data, note=form.note.data,
+                                           address_hash=address_key()[5:], threshold=threshold)
+    return held
 
 
 @public_bp.errorhandler(429)

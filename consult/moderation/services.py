@@ -61,6 +61,16 @@ def submission_text(submission) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _hold(item, hits: list[rules.Hit]) -> None:
+    """When the rules fired (``hits``), hold ``item`` (pending) and log a ``hold`` with the hits:
+    rule, reason and span, never the matched text."""
+    if hits:
+        before = item.moderation_status
+        item.moderation_status = ModerationStatus.pending
+        _log(item, None, Action.hold, before,
+             rule_hits=[{"rule": h.rule, "reason": h.reason, "start": h.start, "end": h.end} for h in hits])
+
+
 def screen(submission, *, now=None) -> list[rules.Hit]:
     """Run the automatic rules on a new submission (flushed).
 
@@ -88,11 +98,7 @@ def screen(submission, *, now=None) -> list[rules.Hit]:
             Submission.submitted_at >= now - rules.FLOOD_WINDOW)).all()
         if rules.is_flood(times, now):
             hits.append(rules.flood_hit())
-    if hits:
-        before = submission.moderation_status
-        submission.moderation_status = ModerationStatus.pending
-        _log(submission, None, Action.hold, before,
-             rule_hits=[{"rule": h.rule, "reason": h.reason, "start": h.start, "end": h.end} for h in hits])
+    _hold(submission, hits)
     return hits
 
 
@@ -116,11 +122,7 @@ def screen_comment(comment, *, now=None) -> list[rules.Hit]:
             Comment.author_id == comment.author_id, Comment.created_at >= now - rules.FLOOD_WINDOW)).all()
         if rules.is_flood(times, now):
             hits.append(rules.flood_hit())
-    if hits:
-        before = comment.moderation_status
-        comment.moderation_status = ModerationStatus.pending
-        _log(comment, None, Action.hold, before,
-             rule_hits=[{"rule": h.rule, "reason": h.reason, "start": h.start, "end": h.end} for h in hits])
+    _hold(comment, hits)
     return hits
 
 

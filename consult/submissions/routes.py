@@ -21,7 +21,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from ..common.files import StoredFile
-from ..common.forms import apply_errors
+from ..common.forms import apply_errors, pop_expired_csrf
 from ..common.hooks import receipt_panels
 from ..common.mail import send_mail
 from ..common.mixins import ModerationStatus
@@ -149,9 +149,7 @@ def new_submission(slug: str):
         form.attachment_token.data = _attachment_signer().dumps(kept.__dict__)
 
     form_ok = form.validate()
-    csrf_expired = bool(form.errors.pop("csrf_token", None)) if hasattr(form, "csrf_token") else False
-    if hasattr(form, "csrf_token"):
-        form.csrf_token.errors = []
+    csrf_expired = pop_expired_csrf(form)
     if csrf_expired:
         flash(_("For your security the form had expired. Your text is kept below: check it and press "
                 "Send again."), "warning")
